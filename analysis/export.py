@@ -1,0 +1,77 @@
+"""Write tables as CSV, Markdown and LaTeX files."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from analysis.latex import latex_document, table_latex
+from analysis.tables import Table
+
+Format = Literal["csv", "md", "latex"]
+FORMATS: tuple[Format, ...] = ("csv", "md", "latex")
+
+
+def table_markdown(table: Table) -> str:
+    """Render a table as GitHub-flavoured Markdown, with caption and note."""
+    display = table.display().astype(str)
+    display = display.apply(lambda col: col.str.replace("|", r"\|").str.replace("\n", " "))
+    parts = [f"**{table.caption}**", "", display.to_markdown(index=False)]
+    if table.note:
+        parts += ["", table.note]
+    return "\n".join(parts) + "\n"
+
+
+def references_path() -> Path:
+    """The bibliography of every work the seed paper cites, as shipped with defcode."""
+    return Path(str(resources.files("analysis") / "data" / "references.bib"))
+
+
+def write_tables(tables: Iterable[Table], out: str | Path, formats: Iterable[Format]) -> list[Path]:
+    """Write each table in each format under ``out``.
+
+    Parameters
+    ----------
+    tables : iterable of Table
+        The tables; each is written as ``<name>.csv``, ``<name>.md`` and
+        ``<name>.tex``.
+    out : str or Path
+        The folder, created when missing.
+    formats : iterable of {"csv", "md", "latex"}
+        Which files to write. With ``"latex"``, each ``.tex`` is a whole
+        document, and ``references.bib`` is copied beside it so that it
+        compiles with pdflatex and bibtex there.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    formats = list(formats)
+    written: list[Path] = []
+    for table in tables:
+        if "csv" in formats:
+            path = out / f"{table.name}.csv"
+            table.data.to_csv(path, index=False)
+            written.append(path)
+        if "md" in formats:
+            path = out / f"{table.name}.md"
+            path.write_text(table_markdown(table), encoding="utf-8")
+            written.append(path)
+        if "latex" in formats:
+            path = out / f"{table.name}.tex"
+            body = table_latex(table)
+            if table.number is not None:
+                body = f"\\setcounter{{table}}{{{table.number - 1}}}\n{body}"
+            path.write_text(latex_document(body), encoding="utf-8")
+            written.append(path)
+    if "latex" in formats:
+        bib = out / "references.bib"
+        shutil.copyfile(references_path(), bib)
+        written.append(bib)
+    return written

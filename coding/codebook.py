@@ -1,0 +1,345 @@
+"""Codebooks: named coding schemes, each a closed set of categories.
+
+A codebook is a YAML file. The cluster codebook of the seed paper ships in
+``coding/data/cluster/codebook.yaml``; users write their own for other concepts
+in the same shape::
+
+    concept: cluster
+    terms: [cluster, clusters]
+    definition: A working definition of the concept.
+    schemes:
+      school:
+        label: School of clustering
+        description: What the scheme codes.
+        multiple: false
+        categories:
+          - code: Alfred Marshall
+            label: Alfred Marshall
+            description: What the category means.
+            keywords: [co-location]
+            examples: []
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from corpus.errors import InputError
+
+_CODEBOOK_FIELDS = {"concept", "terms", "definition", "source", "schemes"}
+_SCHEME_FIELDS = {"label", "description", "multiple", "categories"}
+_CATEGORY_FIELDS = {"code", "label", "description", "keywords", "examples"}
+
+
+@dataclass(frozen=True)
+class Category:
+    """One code of a scheme.
+
+    Attributes
+    ----------
+    code : str
+        The value stored for a decision and printed in tables.
+    label : str
+        A human name; the code when none is given.
+    description : str
+        What the category means, shown to coders.
+    keywords, examples : tuple of str
+        Optional cue words and example texts.
+    """
+
+    code: str
+    label: str
+    description: str
+    keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A closed set of categories one item is coded with.
+
+    Attributes
+    ----------
+    name : str
+        The scheme's name, e.g. ``"school"``.
+    label : str
+        Its human name, e.g. ``"School of clustering"``.
+    description : str
+        What the scheme codes.
+    categories : tuple of Category
+        The allowed codes, in codebook order.
+    multiple : bool
+        Whether one item may take several categories at once.
+    """
+
+    name: str
+    label: str
+    description: str
+    categories: tuple[Category, ...]
+    multiple: bool = False
+
+    @property
+    def codes(self) -> list[str]:
+        """The category codes, in codebook order."""
+        return [c.code for c in self.categories]
+
+    def category(self, code: str) -> Category:
+        """Return the category with this code (see :meth:`normalize`)."""
+        wanted = self.normalize(code)
+        return next(c for c in self.categories if c.code == wanted)
+
+    def normalize(self, value: str) -> str:
+        """Return the code ``value`` stands for.
+
+        A value matches a category's code or label, ignoring case and
+        surrounding white space.
+
+        Raises
+        ------
+        ValueError
+            If ``value`` names no category; the message lists the codes.
+        """
+        key = " ".join(str(value).split()).casefold()
+        for category in self.categories:
+            if key in (category.code.casefold(), category.label.casefold()):
+                return category.code
+        raise ValueError(
+            f"{value!r} is not a code of scheme {self.name!r}; "
+            f"codes: {', '.join(map(repr, self.codes))}"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The categories as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: code, label, description, keywords (``"; "``-joined).
+        """
+        return pd.DataFrame(
+            [(c.code, c.label, c.description, "; ".join(c.keywords)) for c in self.categories],
+            columns=["code", "label", "description", "keywords"],
+        )
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The schemes a concept's definitions are coded with.
+
+    Attributes
+    ----------
+    concept : str
+        The concept whose definitions are coded, e.g. ``"cluster"``.
+    terms : tuple of str
+        The concept's term and its synonyms, used to find definitions.
+    definition : str
+        A working (e.g. synthesised) definition of the concept.
+    schemes : dict of str to Scheme
+        The schemes by name, in codebook order.
+    source : str
+        Where the codebook comes from.
+    path : str
+        The file it was read from.
+    """
+
+    concept: str
+    terms: tuple[str, ...]
+    definition: str
+    schemes: dict[str, Scheme] = field(default_factory=dict)
+    source: str = ""
+    path: str = ""
+
+    def scheme(self, name: str) -> Scheme:
+        """Return the scheme called ``name``.
+
+        Raises
+        ------
+        ValueError
+            If there is none; the message lists the schemes.
+        """
+        try:
+            return self.schemes[name]
+        except KeyError:
+            raise ValueError(
+                f"codebook {self.concept!r} has no scheme {name!r}; "
+                f"schemes: {', '.join(map(repr, self.schemes))}"
+            ) from None
+
+
+def bundled_codebook_path(concept: str = "cluster") -> Path:
+    """The path of a codebook that ships with defcode."""
+    return Path(str(resources.files("coding") / "data" / concept / "codebook.yaml"))
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Read and validate a YAML codebook.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The codebook file; the bundled cluster codebook when omitted.
+
+    Returns
+    -------
+    Codebook
+
+    Raises
+    ------
+    InputError
+        Naming the file, the line and the field that are wrong, for every
+        problem found.
+    """
+    path = Path(path) if path is not None else bundled_codebook_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read ({exc})") from None
+    try:
+        document = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        raise InputError(
+            f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
+    return _Builder(str(path)).codebook(document)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that remembers the line of every mapping key."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+        mapping = super().construct_mapping(node, deep=True)
+        mapping["__line__"] = node.start_mark.line + 1
+        mapping["__lines__"] = {
+            key.value: key.start_mark.line + 1 for key, _ in node.value if hasattr(key, "value")
+        }
+        return mapping
+
+
+class _Builder:
+    """Turn a loaded YAML document into a Codebook, collecting every problem."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[str] = []
+
+    def problem(self, node: Any, name: str | None, where: str, message: str) -> None:
+        line = node.get("__lines__", {}).get(name) if isinstance(node, dict) else None
+        if line is None and isinstance(node, dict):
+            line = node.get("__line__")
+        at = f"{self.path}, line {line}" if line else self.path
+        field_ = f", field {name!r}" if name else ""
+        self.problems.append(f"{at}: {where}{field_}: {message}")
+
+    def fields(self, node: Any, where: str, allowed: set[str], required: set[str]) -> bool:
+        if not isinstance(node, dict):
+            self.problems.append(f"{self.path}: {where}: expected a mapping of fields")
+            return False
+        for name in node:
+            if name.startswith("__") or name in allowed:
+                continue
+            close = difflib.get_close_matches(name, sorted(allowed), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            self.problem(
+                node, name, where, f"unknown field{hint}; fields: {', '.join(sorted(allowed))}"
+            )
+        for name in sorted(required - set(node)):
+            self.problem(node, None, where, f"missing field {name!r}")
+        return True
+
+    def text(self, node: dict, name: str, where: str, *, required: bool = True) -> str:
+        value = node.get(name)
+        if value is None:
+            return ""
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            self.problem(node, name, where, "expected text")
+            return ""
+        value = " ".join(str(value).split())
+        if required and not value:
+            self.problem(node, name, where, "empty")
+        return value
+
+    def texts(self, node: dict, name: str, where: str) -> tuple[str, ...]:
+        value = node.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.problem(node, name, where, "expected a list of non-empty texts")
+            return ()
+        return tuple(" ".join(v.split()) for v in value)
+
+    def codebook(self, doc: Any) -> Codebook:
+        where = "codebook"
+        if not self.fields(doc, where, _CODEBOOK_FIELDS, {"concept", "schemes"}):
+            raise InputError(f"{self.path}: 1 problem(s)", self.problems)
+        schemes: dict[str, Scheme] = {}
+        raw = doc.get("schemes")
+        if not isinstance(raw, dict) or not [k for k in raw if not k.startswith("__")]:
+            self.problem(doc, "schemes", where, "expected a mapping of one or more schemes")
+        else:
+            for name, node in raw.items():
+                if not name.startswith("__"):
+                    scheme = self.scheme(str(name), node)
+                    if scheme is not None:
+                        schemes[scheme.name] = scheme
+        book = Codebook(
+            concept=self.text(doc, "concept", where),
+            terms=self.texts(doc, "terms", where),
+            definition=self.text(doc, "definition", where, required=False),
+            source=self.text(doc, "source", where, required=False),
+            schemes=schemes,
+            path=self.path,
+        )
+        if self.problems:
+            raise InputError(f"{self.path}: {len(self.problems)} problem(s)", self.problems)
+        return book
+
+    def scheme(self, name: str, node: Any) -> Scheme | None:
+        where = f"scheme {name!r}"
+        if not self.fields(node, where, _SCHEME_FIELDS, {"categories"}):
+            return None
+        multiple = node.get("multiple", False)
+        if not isinstance(multiple, bool):
+            self.problem(node, "multiple", where, "expected true or false")
+        raw = node.get("categories")
+        categories: list[Category] = []
+        if not isinstance(raw, list) or not raw:
+            self.problem(node, "categories", where, "expected a list of one or more categories")
+        else:
+            for number, item in enumerate(raw, start=1):
+                category = self.category(f"{where}, category {number}", item)
+                if category is None:
+                    continue
+                taken = {c.code.casefold() for c in categories} | {
+                    c.label.casefold() for c in categories
+                }
+                if category.code.casefold() in taken or category.label.casefold() in taken:
+                    self.problem(
+                        item, "code", f"{where}, category {number}", "repeats another category"
+                    )
+                categories.append(category)
+        return Scheme(
+            name=name,
+            label=self.text(node, "label", where, required=False) or name,
+            description=self.text(node, "description", where, required=False),
+            categories=tuple(categories),
+            multiple=multiple is True,
+        )
+
+    def category(self, where: str, node: Any) -> Category | None:
+        if not self.fields(node, where, _CATEGORY_FIELDS, {"code", "description"}):
+            return None
+        code = self.text(node, "code", where)
+        return Category(
+            code=code,
+            label=self.text(node, "label", where, required=False) or code,
+            description=self.text(node, "description", where),
+            keywords=self.texts(node, "keywords", where),
+            examples=self.texts(node, "examples", where),
+        )

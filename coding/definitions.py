@@ -1,0 +1,88 @@
+"""Coded definitions: the seed paper's Table 2 and users' coded CSV files."""
+
+from __future__ import annotations
+
+import csv
+import re
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from coding.codebook import Codebook, load_codebook
+from corpus.errors import InputError
+from corpus.records import read_records, whole_number
+
+CODED_SCHEMES = ("school", "breadth")
+_KEY = re.compile(r"^[A-Za-z0-9_:.\-]+$")
+
+
+def bundled_definitions_path(concept: str = "cluster") -> Path:
+    """The path of the coded definitions that ship with defcode."""
+    return Path(str(resources.files("coding") / "data" / concept / "definitions.csv"))
+
+
+def load_definitions(
+    path: str | Path | None = None, codebook: Codebook | None = None
+) -> pd.DataFrame:
+    """Read coded definitions, checking every row against the codebook.
+
+    Two shapes are read: the bundled Table 2, whose rows cite their source by
+    BibTeX ``key``, and a user's coded CSV, whose rows have an ``id`` instead
+    (authors as plain text).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV file with columns ``key`` or ``id``, then ``authors, year,
+        definition, school, breadth``; the bundled Table 2 when omitted.
+    codebook : Codebook, optional
+        The codes allowed; the bundled cluster codebook when omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: key or id, authors, year (int), definition, school, breadth;
+        codes normalised to the codebook's spelling.
+
+    Raises
+    ------
+    InputError
+        Naming the file, row and field of every bad cell.
+    """
+    path = Path(path) if path is not None else bundled_definitions_path()
+    codebook = codebook or load_codebook()
+    header = _header(path)
+    ident = "key" if "key" in header and "id" not in header else "id"
+    checks = {"year": whole_number} | {
+        name: codebook.scheme(name).normalize for name in CODED_SCHEMES
+    }
+    if ident == "key":
+        checks["key"] = _check_key
+    frame = read_records(
+        path, required=[ident, "authors", "year", "definition", *CODED_SCHEMES], checks=checks
+    )
+    repeated = frame[ident].duplicated(keep="first")
+    if repeated.any():
+        problems = [
+            f"{path}, row {row + 1}, field {ident!r}: "
+            f"{frame.at[row, ident]!r} repeats an earlier row"
+            for row in frame.index[repeated]
+        ]
+        raise InputError(f"{path}: {len(problems)} problem(s)", problems)
+    return frame
+
+
+def _header(path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            first = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [column.strip() for column in first]
+
+
+def _check_key(text: str) -> str:
+    if not _KEY.match(text):
+        raise ValueError(f"{text!r} is not a BibTeX key (letters, digits and _:.- only)")
+    return text

@@ -1,0 +1,119 @@
+"""Read CSV files of records, checking columns and fields row by row."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+from corpus.errors import InputError
+
+#: A field check takes the stripped cell text and returns the value to keep,
+#: or raises ``ValueError`` with a message saying what is wrong.
+FieldCheck = Callable[[str], object]
+
+_MAX_REPORTED = 20
+
+
+def whole_number(text: str) -> int:
+    """Parse ``text`` as a whole number, e.g. a year."""
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a whole number") from None
+
+
+def read_records(
+    source: str | Path | IO[str],
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    checks: dict[str, FieldCheck] | None = None,
+    name: str | None = None,
+) -> pd.DataFrame:
+    """Read a UTF-8 CSV file whose header names its columns, checking every row.
+
+    Parameters
+    ----------
+    source : str, Path or text stream
+        The CSV file.
+    required : sequence of str
+        Columns that must be present and non-empty in every row.
+    optional : sequence of str, default=()
+        Columns that may be absent or empty; absent ones are added empty.
+    checks : dict of str to callable, optional
+        Per column, a function that converts the stripped text or raises
+        ``ValueError``; it is not called on empty optional cells.
+    name : str, optional
+        How to name the file in messages; defaults to its path.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``required`` then ``optional`` columns, one row per record, cells
+        stripped of surrounding white space and converted by ``checks``.
+
+    Raises
+    ------
+    InputError
+        Naming the file, and for each bad cell its row (1 is the first row
+        after the header) and field.
+    """
+    if name is None:
+        name = str(source) if isinstance(source, str | Path) else getattr(source, "name", "<csv>")
+    label = name
+    text = _read_text(source, label)
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(
+            f"{label}: missing column(s) {', '.join(map(repr, missing))}; "
+            f"the header has {', '.join(map(repr, header)) or 'no columns'}"
+        )
+    reader.fieldnames = header
+    checks = checks or {}
+    columns = [*required, *optional]
+    rows, problems = [], []
+    for number, raw in enumerate(reader, start=1):
+        if None in raw:
+            problems.append(f"{label}, row {number}: more cells than the header has columns")
+            continue
+        row = {}
+        for column in columns:
+            cell = (raw.get(column) or "").strip()
+            if not cell:
+                if column in required:
+                    problems.append(f"{label}, row {number}, field {column!r}: empty")
+                row[column] = cell
+                continue
+            try:
+                row[column] = checks[column](cell) if column in checks else cell
+            except ValueError as exc:
+                problems.append(f"{label}, row {number}, field {column!r}: {exc}")
+        rows.append(row)
+    if problems:
+        shown = problems[:_MAX_REPORTED]
+        if len(problems) > _MAX_REPORTED:
+            shown.append(f"... and {len(problems) - _MAX_REPORTED} more")
+        raise InputError(f"{label}: {len(problems)} problem(s)", shown)
+    if not rows:
+        raise InputError(f"{label}: no rows after the header")
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _read_text(source: str | Path | IO[str], label: str) -> str:
+    if hasattr(source, "read"):
+        return source.read()
+    try:
+        return Path(source).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{label}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{label}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+    except IsADirectoryError:
+        raise InputError(f"{label}: is a folder, not a CSV file") from None
