@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench model clean
+.PHONY: demo test lint bench model detector clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -29,6 +29,10 @@ bench: $(STAMP)
 
 model: $(STAMP)
 	$(BIN)/defcode train --model coding/data/cluster/model.joblib
+
+# Needs the DEFT corpus (CC BY-NC-SA 4.0) beside the repository, as ../shared/data/deft.
+detector: $(STAMP)
+	$(BIN)/defcode train-detector --deft ../shared/data/deft --out corpus/data/deft_detector.joblib
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache

@@ -22,6 +22,7 @@ from coding.codebook import Codebook, load_codebook
 from coding.proposals import propose
 from corpus.errors import InputError
 from corpus.nlp import lemma_strings
+from corpus.records import read_texts, write_csv_chunks
 
 FORMAT = 1
 
@@ -159,42 +160,6 @@ def load_model(path: str | Path | None = None) -> Model:
     return Model(stored["codebook"], stored["classifiers"], stored["info"])
 
 
-def read_texts(path: str | Path, chunksize: int = 5000) -> Iterator[pd.DataFrame]:
-    """Read ``id`` and ``definition`` (or ``text``) columns in chunks.
-
-    Raises
-    ------
-    InputError
-        Naming the file and what is missing.
-    """
-    path = Path(path)
-    try:
-        header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(f"{path}: cannot be read as CSV ({exc})") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: empty file, expected a header with id and definition") from None
-    text = next((c for c in ("definition", "text") if c in header), None)
-    if "id" not in header or text is None:
-        raise InputError(
-            f"{path}: needs columns 'id' and 'definition' (or 'text'); found {', '.join(header)}"
-        )
-    reader = pd.read_csv(
-        path,
-        usecols=["id", text],
-        dtype=str,
-        keep_default_na=False,
-        chunksize=chunksize,
-        encoding="utf-8-sig",
-    )
-    for chunk in reader:
-        empty = chunk.index[chunk[text].str.strip() == ""]
-        if len(empty):
-            rows = ", ".join(str(i + 1) for i in empty[:20])
-            raise InputError(f"{path}, row {rows}, field {text!r}: empty text")
-        yield chunk.rename(columns={text: "definition"})
-
-
 def classify_file(
     model: Model,
     source: str | Path,
@@ -205,32 +170,22 @@ def classify_file(
     """Write proposals for every definition of ``source`` to ``out``, chunk by chunk.
 
     Memory stays bounded by the chunk size. The output appears whole or not at
-    all: it is written to a temporary file that replaces ``out`` at the end.
-    ``progress`` wraps the stream of chunks, e.g. in a progress bar.
+    all (see :func:`corpus.records.write_csv_chunks`). ``progress`` wraps the
+    stream of chunks, e.g. in a progress bar.
 
     Returns
     -------
     int
         The number of definitions classified.
     """
-    import os
-    import tempfile
 
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    total = 0
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            for chunk in progress(read_texts(source)):
-                proposals = model.propose(chunk["definition"])
-                proposals.insert(0, "id", chunk["id"].to_numpy())
-                proposals.to_csv(stream, header=total == 0, index=False)
-                total += len(chunk)
-        if total == 0:
-            raise InputError(f"{source}: no definitions to classify")
-        os.replace(temporary, out)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    def proposals() -> Iterator[pd.DataFrame]:
+        for chunk in progress(read_texts(source, ("definition", "text"))):
+            frame = model.propose(chunk["text"])
+            frame.insert(0, "id", chunk["id"].to_numpy())
+            yield frame
+
+    total = write_csv_chunks(out, proposals())
+    if total == 0:
+        raise InputError(f"{source}: no definitions to classify")
     return total

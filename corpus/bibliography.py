@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -11,8 +12,11 @@ from corpus.errors import InputError
 _VENUE_FIELDS = ("journal", "booktitle", "publisher", "institution", "school", "howpublished")
 
 
+_COLUMNS = ["key", "entry_type", "authors", "title", "year", "venue", "note", "line"]
+
+
 def load_bibtex(path: str | Path) -> pd.DataFrame:
-    """Read a ``.bib`` file, one row per entry.
+    """Read a ``.bib`` file, one row per entry, refusing a file with any bad block.
 
     Parameters
     ----------
@@ -31,23 +35,53 @@ def load_bibtex(path: str | Path) -> pd.DataFrame:
         If the file cannot be read, a block fails to parse, or a key repeats;
         the message names the file and the line.
     """
-    import bibtexparser
-
     path = Path(path)
     try:
-        library = bibtexparser.parse_file(str(path))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as BibTeX ({exc})") from None
-    problems = [
-        f"{path}, line {block.start_line + 1}: {type(block).__name__}: "
-        f"{getattr(block, 'error', None) or 'cannot be parsed'}"
-        for block in library.failed_blocks
-    ]
+    entries, problems = bibtex_entries(text, str(path))
     if problems:
         raise InputError(f"{path}: {len(problems)} BibTeX block(s) failed to parse", problems)
+    return entries[_COLUMNS]
+
+
+def bibtex_entries(text: str, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """Parse BibTeX text with bibtexparser v2, keeping the good entries of a bad file.
+
+    Parameters
+    ----------
+    text : str
+        The contents of a ``.bib`` file.
+    name : str
+        The file's name, for messages.
+
+    Returns
+    -------
+    entries : pandas.DataFrame
+        One row per entry that parsed: key, entry_type, authors, title, year,
+        venue, note, line, and abstract and doi with LaTeX accents decoded.
+    problems : list of str
+        One line per block that failed to parse, naming the file and line.
+    """
+    import bibtexparser
+    from bibtexparser.middlewares import LatexDecodingMiddleware
+
+    # bibtexparser also logs each failure; the problems below say it once, with the file.
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
+    finally:
+        logger.setLevel(level)
+    problems = [
+        f"{name}, line {block.start_line + 1}: {type(block).__name__}: {_why(block)}"
+        for block in library.failed_blocks
+    ]
     rows = []
     for entry in library.entries:
-        fields = {f.key.lower(): str(f.value).strip() for f in entry.fields}
+        fields = {f.key.lower(): " ".join(str(f.value).split()) for f in entry.fields}
         rows.append(
             {
                 "key": entry.key,
@@ -58,8 +92,14 @@ def load_bibtex(path: str | Path) -> pd.DataFrame:
                 "venue": next((fields[f] for f in _VENUE_FIELDS if fields.get(f)), ""),
                 "note": fields.get("note", ""),
                 "line": entry.start_line + 1,
+                "abstract": fields.get("abstract", ""),
+                "doi": fields.get("doi", ""),
             }
         )
-    return pd.DataFrame(
-        rows, columns=["key", "entry_type", "authors", "title", "year", "venue", "note", "line"]
-    )
+    return pd.DataFrame(rows, columns=[*_COLUMNS, "abstract", "doi"]), problems
+
+
+def _why(block: object) -> str:
+    error = getattr(block, "error", None)
+    reason = getattr(error, "abort_reason", None) or str(error or "")
+    return " ".join(reason.split()) or "cannot be parsed"

@@ -6,8 +6,9 @@ lemmas from the lookup table that ships in ``spacy-lookups-data``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -38,6 +39,21 @@ def _lemma_table() -> dict[int, str]:
     """Lemmas keyed by the hash of the lower-case word, as the table stores them."""
     table = blank_english().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     return dict(table.items())
+
+
+def lemma_lookup() -> Mapping[int, str]:
+    """The lookup lemmatizer's table, read-only: lemma by the hash of the word as written.
+
+    Keys are string hashes as spaCy stores them (``vocab.strings[word]``, a
+    token's ``orth`` or ``lower``). Nearly all entries are lower-case words, so
+    most capitalized words find a lemma only through their ``lower`` hash.
+
+    Examples
+    --------
+    >>> lemma_lookup()[blank_english().vocab.strings["clusters"]]
+    'cluster'
+    """
+    return MappingProxyType(_lemma_table())
 
 
 def lemma_strings(texts: Iterable[str]) -> list[str]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -117,3 +119,84 @@ def _read_text(source: str | Path | IO[str], label: str) -> str:
         raise InputError(f"{label}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     except IsADirectoryError:
         raise InputError(f"{label}: is a folder, not a CSV file") from None
+
+
+def read_texts(
+    path: str | Path, text_columns: Sequence[str] = ("text",), chunksize: int = 5000
+) -> Iterator[pd.DataFrame]:
+    """Read a CSV's ``id`` column and its first column named in ``text_columns``, in chunks.
+
+    Parameters
+    ----------
+    path : str or Path
+        A UTF-8 CSV file with a header.
+    text_columns : sequence of str, default=("text",)
+        Accepted names of the text column, in order of preference.
+    chunksize : int, default=5000
+        Rows per chunk, which bounds memory.
+
+    Yields
+    ------
+    pandas.DataFrame
+        Columns ``id`` and ``text``, as strings.
+
+    Raises
+    ------
+    InputError
+        Naming the file, and the rows of empty texts.
+    """
+    path = Path(path)
+    try:
+        header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(f"{path}: cannot be read as CSV ({exc})") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: empty file, expected a header with id and text") from None
+    text = next((c for c in text_columns if c in header), None)
+    if "id" not in header or text is None:
+        wanted = " or ".join(map(repr, text_columns))
+        raise InputError(f"{path}: needs columns 'id' and {wanted}; found {', '.join(header)}")
+    reader = pd.read_csv(
+        path,
+        usecols=["id", text],
+        dtype=str,
+        keep_default_na=False,
+        chunksize=chunksize,
+        encoding="utf-8-sig",
+    )
+    seen = 0
+    for chunk in reader:
+        empty = [seen + i + 1 for i in range(len(chunk)) if not chunk[text].iat[i].strip()]
+        if empty:
+            rows = ", ".join(map(str, empty[:20]))
+            raise InputError(f"{path}, row {rows}, field {text!r}: empty text")
+        seen += len(chunk)
+        yield chunk.rename(columns={text: "text"})
+
+
+def write_csv_chunks(out: str | Path, chunks: Iterable[pd.DataFrame]) -> int:
+    """Write data frames to one CSV file that appears whole or not at all.
+
+    The rows go to a temporary file beside ``out`` that replaces it at the
+    end; on an error, or when there are no rows, ``out`` is left as it was.
+
+    Returns
+    -------
+    int
+        The number of rows written.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    total = 0
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            for chunk in chunks:
+                chunk.to_csv(stream, header=total == 0, index=False)
+                total += len(chunk)
+        if total:
+            os.replace(temporary, out)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return total

@@ -63,7 +63,7 @@ def test_classify_bad_input_names_the_file_and_writes_nothing(tmp_path):
     out = tmp_path / "proposals.csv"
     result = _classify(source, out)
     assert result.exit_code == 1
-    assert f"{source}: needs columns 'id' and 'definition' (or 'text')" in result.output
+    assert f"{source}: needs columns 'id' and 'definition' or 'text'" in result.output
     empty = _write(tmp_path / "empty_row.csv", "id,definition\na,A cluster is firms.\nb,  \n")
     result = _classify(empty, out)
     assert result.exit_code == 1

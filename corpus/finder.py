@@ -1,0 +1,533 @@
+"""Find the sentences that define a concept, with registered spaCy components.
+
+The pipeline is ``spacy.blank("en")`` with a lookup lemmatizer and three
+components of defcode's own, registered with spaCy under these names:
+
+``defcode_line_breaks``
+    Starts a sentence after a blank line, and after a short line that ends
+    without punctuation when the next line starts with a capital: a heading,
+    a table cell, a caption. Text from PDFs has no other sign of these.
+``sentencizer``
+    spaCy's punctuation rule, for everything the line rule left open.
+``defcode_definitions``
+    Marks each sentence that names the concept (one of its terms, in any
+    inflection) or that is a table row of the form *Author (year) Noun phrase*,
+    and scores it: the probability of the DEFT detector
+    (:mod:`corpus.detector`) that the sentence holds a definition, raised by
+    the strongest defining form a spaCy ``Matcher`` finds around the term.
+
+A defining form of weight *w* turns the detector's probability *p* into
+``1 - (1 - p) * (1 - w)``: a strong form ("X is defined as", weight 0.6)
+alone gives at least 0.6, a bare copula ("X is ...", weight 0.3) needs the
+detector's support to pass 0.5. A sentence that names the concept in no
+defining form scores ``p / 2``: it may well define something, but seldom the
+concept. The weights are set by hand, not fitted; forms whose term is not
+the subject ("the development of clusters is ...") do not count.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+#: Weight of each defining form; ``detector`` means no form was found.
+RULE_WEIGHTS: dict[str, float] = {
+    "defined_as": 0.6,
+    "we_define": 0.6,
+    "refers_to": 0.6,
+    "means": 0.6,
+    "characterized_as": 0.5,
+    "table_apposition": 0.5,
+    "exists_where": 0.5,
+    "consists_of": 0.4,
+    "based_on_idea": 0.4,
+    "copula": 0.3,
+    "notion_of": 0.3,
+    "detector": 0.0,
+}
+SPANS_KEY = "definitions"
+#: ``doc.user_data`` key of the text with its line breaks, when the doc was made
+#: from the text with line breaks turned into spaces (see :func:`find_definitions`).
+LINES_KEY = "defcode_lines"
+#: A line ending in "(1998)" is an author cell: its row goes on.
+_CITED_YEAR = re.compile(r"\(\d{4}[a-z]?\)$")
+_CANDIDATE_COLUMNS = ["page", "start", "end", "text", "score", "rule"]
+_DEFINE_VERBS = [
+    "defined", "understood", "conceived", "conceptualized", "conceptualised", "seen",
+    "viewed", "regarded", "considered", "known", "thought", "interpreted", "treated",
+]  # fmt: skip
+_CHARACTERIZE_VERBS = [
+    "characterized", "characterised", "described", "perceived", "portrayed", "labelled",
+    "labeled", "identified", "depicted",
+]  # fmt: skip
+_DEFINE_LEMMAS = [
+    "define", "conceptualize", "conceptualise", "understand", "view", "see", "conceive",
+    "regard", "characterize", "characterise", "describe", "term", "call",
+]  # fmt: skip
+_MODALS = ["can", "may", "might", "could", "should", "must", "will", "would"]
+_NOTIONS = [
+    "notion", "concept", "term", "definition", "idea", "conception", "understanding", "basis",
+    "essence", "nature",
+]  # fmt: skip
+#: Words that, right before the term, show it is not the subject being defined:
+#: "the development of clusters is ...", "networks and clusters are ...".
+_NOT_SUBJECT = frozenset(
+    [
+        "of", "between", "and", "or", "for", "to", "with", "by", "in", "on", "from", "than",
+        "like", "among", "within", "about", "that", "into", "across", "through", "around",
+    ]
+)  # fmt: skip
+_CITATION_WORDS = ["&", "and", "et", "al", "al.", "den", "van", "de", "der", "von", "la", "di"]
+#: Words that may follow the term before its verb: "clusters in this school are ...".
+_SUBJECT_LEADS = [
+    "in", "of", "within", "across", "at", "on", "from", "under", "for", "as", "often",
+    "usually", "typically", "generally", "commonly", "therefore", "thus", "also", "here",
+    "then", "thereby", "basically", "essentially", "simply",
+]  # fmt: skip
+_ADVERBS = {"IS_ALPHA": True, "OP": "{0,2}"}
+
+
+def term_forms(term: str) -> list[str]:
+    """The lower-case word forms of ``term``: its last word singular and plural.
+
+    Examples
+    --------
+    >>> term_forms("industrial district")
+    ['industrial district', 'industrial districts']
+    >>> term_forms("Clusters")
+    ['cluster', 'clusters']
+    """
+    from corpus.nlp import blank_english, lemma_lookup
+
+    words = term.lower().split()
+    *head, last = words
+    strings, lemmas = blank_english().vocab.strings, lemma_lookup()
+    base = lemmas.get(strings[last], last)
+    forms = {base, last}
+    for candidate in (base + "s", base + "es", base[:-1] + "ies"):
+        if lemmas.get(strings.add(candidate)) == base:
+            forms.add(candidate)
+    return sorted(" ".join([*head, form]) for form in forms)
+
+
+def _term_patterns(terms: Sequence[str]) -> list[list[dict]]:
+    """One token pattern per distinct multi-word shape of the terms."""
+    by_head: dict[tuple[str, ...], set[str]] = {}
+    for term in terms:
+        for form in term_forms(term):
+            *head, last = form.split()
+            by_head.setdefault(tuple(head), set()).add(last)
+    return [
+        [*({"LOWER": word} for word in head), {"LOWER": {"IN": sorted(lasts)}}]
+        for head, lasts in sorted(by_head.items())
+    ]
+
+
+def _form_patterns(term: list[dict]) -> dict[str, list[list[dict]]]:
+    """The defining forms around one term pattern, by rule name.
+
+    A form that starts with the term lets a prepositional phrase or an
+    adverb follow it ("clusters in this school are ..."), not another noun:
+    "cluster theory is ..." is about the theory.
+    """
+    be = {"LEMMA": "be"}
+    modal = {"LOWER": {"IN": _MODALS}, "OP": "?"}
+
+    def subject(*verb: dict) -> list[list[dict]]:
+        lead = {"LOWER": {"IN": _SUBJECT_LEADS}}
+        return [[*term, *verb], [*term, lead, {"IS_PUNCT": False, "OP": "{0,6}"}, *verb]]
+
+    defining = [modal, be, _ADVERBS, {"LOWER": {"IN": _DEFINE_VERBS}}, {"LOWER": "as"}]
+    characterizing = [
+        modal,
+        be,
+        _ADVERBS,
+        {"LOWER": {"IN": _CHARACTERIZE_VERBS}},
+        {"LOWER": {"IN": ["as", "by"]}},
+    ]
+    return {
+        "defined_as": subject(*defining),
+        "characterized_as": subject(*characterizing),
+        "we_define": [
+            [
+                {"LEMMA": {"IN": _DEFINE_LEMMAS}},
+                {"IS_PUNCT": False, "OP": "{0,3}"},
+                *term,
+                {"LOWER": "as"},
+            ],
+            [{"LOWER": "by"}, *term, {"LOWER": {"IN": ["we", "i", "one"]}}, {"LEMMA": "mean"}],
+            [{"LOWER": {"IN": _NOTIONS}}, {"LOWER": "of"}, *term, {"LOWER": "as"}],
+        ],
+        "refers_to": subject({"LEMMA": "refer"}, {"LOWER": "to"}),
+        "means": [[*term, {"LOWER": {"IN": ["means", "meant", "mean"]}}]],
+        "exists_where": subject(
+            {"LEMMA": {"IN": ["exist", "arise", "occur"]}},
+            {"LOWER": {"IN": ["where", "when", "if"]}},
+        ),
+        "consists_of": subject(
+            {"LEMMA": {"IN": ["consist", "lie", "comprise", "encompass"]}},
+            {"LOWER": {"IN": ["of", "in", "an", "a", "the"]}},
+        ),
+        "based_on_idea": [
+            [
+                be,
+                {"LOWER": "based"},
+                {"LOWER": "on"},
+                {"IS_ALPHA": True, "OP": "{0,3}"},
+                {"LOWER": {"IN": ["idea", "notion", "premise", "assumption", "view"]}},
+            ]
+        ],
+        "copula": subject(modal, be),
+        "notion_of": [
+            [
+                {"LOWER": {"IN": _NOTIONS}},
+                {"LOWER": "of"},
+                {"LOWER": {"IN": ["a", "the"]}, "OP": "?"},
+                *term,
+            ],
+            [{"LOWER": "term"}, *term],
+        ],
+    }
+
+
+_TABLE_ROW = [
+    {"IS_TITLE": True},
+    {"OP": "{0,4}", "LOWER": {"IN": _CITATION_WORDS}},
+    {"OP": "{0,3}", "IS_TITLE": True},
+    {"OP": "{0,1}", "LOWER": {"IN": _CITATION_WORDS}},
+    {"OP": "{0,1}", "IS_TITLE": True},
+    {"ORTH": "("},
+    {"SHAPE": "dddd"},
+    {"ORTH": ")"},
+    {"IS_TITLE": True},
+]
+
+
+class LineBreaks:
+    """Start sentences at the line breaks of headings, captions and table cells.
+
+    Parameters
+    ----------
+    short : float, default=0.7
+        A line is short when it is shorter than this share of the document's
+        longest line.
+    """
+
+    def __init__(self, short: float = 0.7) -> None:
+        self.short = short
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.user_data.get(LINES_KEY, doc.text)
+        longest = max((len(line.strip()) for line in text.split("\n")), default=0)
+        starts = doc.to_array("IDX").tolist()
+        for newline in re.finditer(r"\n[\n\s]*", text):
+            at = bisect.bisect_left(starts, newline.end())
+            if at >= len(doc):
+                break
+            following = doc[at]
+            if newline.group().count("\n") > 1:
+                following.is_sent_start = True
+                continue
+            line = text[text.rfind("\n", 0, newline.start()) + 1 : newline.start()].strip()
+            if (
+                line
+                and len(line) < self.short * longest
+                and line[-1] not in ".,;:!?(/&\u2013\u2014-"
+                and not _CITED_YEAR.search(line)
+                and (following.is_title or following.is_upper or following.is_digit)
+            ):
+                following.is_sent_start = True
+        return doc
+
+
+class DefinitionFinder:
+    """Mark and score the sentences of a document that may define the concept.
+
+    Parameters
+    ----------
+    nlp : spacy.language.Language
+        The pipeline, whose vocabulary the matchers use.
+    terms : list of str
+        The concept's terms, e.g. ``["cluster", "industrial district"]``;
+        inflected forms are added.
+    detector : str, default=""
+        Path of a saved :class:`corpus.detector.Detector`; the one shipped
+        with defcode when empty.
+
+    Notes
+    -----
+    Candidates go to ``doc.spans["definitions"]``, each span with
+    ``span._.definition_score`` in [0, 1] and ``span._.definition_rule``,
+    the name of the strongest defining form found (see :data:`RULE_WEIGHTS`).
+    """
+
+    def __init__(self, nlp: Language, terms: list[str], detector: str = "") -> None:
+        from spacy.matcher import Matcher
+
+        if not terms:
+            raise ValueError("defcode_definitions needs at least one term of the concept")
+        self.terms = list(terms)
+        self.detector = detector
+        self.term_matcher = Matcher(nlp.vocab)
+        self.form_matcher = Matcher(nlp.vocab)
+        for term in _term_patterns(terms):
+            self.term_matcher.add("term", [term])
+            for rule, patterns in _form_patterns(term).items():
+                self.form_matcher.add(rule, patterns)
+        self.form_matcher.add("table_apposition", [_TABLE_ROW])
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Score the candidates of a batch of documents with one detector call."""
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) == batch_size:
+                yield from self._score(batch)
+                batch = []
+        if batch:
+            yield from self._score(batch)
+
+    def _score(self, docs: list[Doc]) -> list[Doc]:
+        from corpus.detector import load_detector
+
+        found = [self._candidates(doc) for doc in docs]
+        texts = [" ".join(span.text.split()) for spans in found for span, _ in spans]
+        scores = iter(load_detector(self.detector or None).score(texts) if texts else [])
+        for doc, spans in zip(docs, found, strict=True):
+            group = []
+            for span, rule in spans:
+                span._.definition_rule = rule
+                span._.definition_score = _combine(float(next(scores)), rule)
+                group.append(span)
+            doc.spans[SPANS_KEY] = group
+        return docs
+
+    def _candidates(self, doc: Doc) -> list[tuple[Span, str]]:
+        names = doc.vocab.strings
+        sentences = list(doc.sents)
+        index = [0] * len(doc)
+        for number, sentence in enumerate(sentences):
+            index[sentence.start : sentence.end] = [number] * len(sentence)
+        mentions = {index[start] for _, start, _ in self.term_matcher(doc)}
+        rules: dict[int, str] = {}
+        for match_id, start, end in self.form_matcher(doc):
+            rule, number = names[match_id], index[start]
+            if index[end - 1] != number:
+                continue
+            sentence = sentences[number]
+            if rule == "table_apposition":
+                if start != _first_word(sentence) or len(sentence) - (end - start) < 5:
+                    continue
+                mentions.add(number)
+            elif rule in _SUBJECT_RULES and not _is_subject(doc, start, sentence):
+                continue
+            best = rules.get(number)
+            if best is None or RULE_WEIGHTS[rule] > RULE_WEIGHTS[best]:
+                rules[number] = rule
+        candidates = []
+        for number in sorted(mentions):
+            span = _trim(sentences[number])
+            if span is not None:
+                candidates.append((span, rules.get(number, "detector")))
+        return candidates
+
+
+_SUBJECT_RULES = frozenset(RULE_WEIGHTS) - {
+    "we_define",
+    "notion_of",
+    "table_apposition",
+    "based_on_idea",
+}
+
+
+def _is_subject(doc: Doc, start: int, sentence: Span) -> bool:
+    """Whether the term starting at ``start`` may head the sentence's subject."""
+    before = [t for t in doc[sentence.start : start] if not t.is_space]
+    if not before or before[-1].lower_ not in _NOT_SUBJECT:
+        return True
+    return before[-1].lower_ == "of" and len(before) > 1 and before[-2].lower_ in _NOTIONS
+
+
+def _first_word(sentence: Span) -> int:
+    return next((t.i for t in sentence if not t.is_space), sentence.start)
+
+
+def _trim(sentence: Span) -> Span | None:
+    words = [t.i for t in sentence if not t.is_space]
+    return sentence.doc[words[0] : words[-1] + 1] if words else None
+
+
+def _combine(probability: float, rule: str) -> float:
+    if rule == "detector":
+        return probability / 2
+    return 1.0 - (1.0 - probability) * (1.0 - RULE_WEIGHTS[rule])
+
+
+def _register() -> None:
+    from spacy.language import Language
+    from spacy.tokens import Span
+
+    for name in ("definition_score", "definition_rule"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+    if not Language.has_factory("defcode_line_breaks"):
+        Language.factory("defcode_line_breaks", default_config={"short": 0.7})(make_line_breaks)
+    if not Language.has_factory("defcode_definitions"):
+        Language.factory("defcode_definitions", default_config={"terms": [], "detector": ""})(
+            make_definition_finder
+        )
+
+
+def make_line_breaks(nlp: Language, name: str, short: float) -> LineBreaks:
+    """spaCy factory of ``defcode_line_breaks``."""
+    return LineBreaks(short)
+
+
+def make_definition_finder(
+    nlp: Language, name: str, terms: list[str], detector: str
+) -> DefinitionFinder:
+    """spaCy factory of ``defcode_definitions``."""
+    return DefinitionFinder(nlp, terms, detector)
+
+
+@cache
+def definition_pipeline(terms: tuple[str, ...], detector: str = "") -> Language:
+    """The sentence-finding pipeline for a concept's terms, built once per process.
+
+    Examples
+    --------
+    >>> nlp = definition_pipeline(("cluster",))
+    >>> nlp.pipe_names
+    ['lemmatizer', 'defcode_line_breaks', 'sentencizer', 'defcode_definitions']
+    >>> doc = nlp("Results are shown below. A cluster is defined as a group of firms.")
+    >>> [(s.text, s._.definition_rule) for s in doc.spans["definitions"]]
+    [('A cluster is defined as a group of firms.', 'defined_as')]
+    """
+    import spacy
+
+    _register()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("defcode_line_breaks")
+    nlp.add_pipe("sentencizer", config={"overwrite": False})
+    nlp.add_pipe("defcode_definitions", config={"terms": list(terms), "detector": detector})
+    nlp.initialize()
+    return nlp
+
+
+def term_pattern(terms: Sequence[str]) -> re.Pattern[str]:
+    """A regular expression that finds any form of the terms, to skip pages quickly."""
+    forms = sorted({form for term in terms for form in term_forms(term)}, key=len, reverse=True)
+    words = "|".join(r"\s+".join(map(re.escape, form.split())) for form in forms)
+    return re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
+
+
+def find_definitions(
+    pages: Sequence[str], terms: Sequence[str], *, detector: str = ""
+) -> pd.DataFrame:
+    """The candidate definitions of a document's pages.
+
+    Parameters
+    ----------
+    pages : sequence of str
+        Page texts, page 1 first.
+    terms : sequence of str
+        The concept's terms.
+    detector : str, default=""
+        A saved detector's path; the shipped one when empty.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``page`` (from 1), ``start``, ``end`` (character offsets into
+        the page text), ``text`` (white space collapsed), ``score``, ``rule``.
+        Pages that never name the concept are not read.
+
+    Examples
+    --------
+    >>> find_definitions(["Clusters are groups of firms.", "Nothing here."], ["cluster"])[
+    ...     ["page", "start", "end", "rule"]]
+       page  start  end    rule
+    0     1      0   29  copula
+    """
+    nlp = definition_pipeline(tuple(terms), detector)
+    mentioned = term_pattern(terms)
+    numbers = [n for n, text in enumerate(pages, start=1) if mentioned.search(text)]
+    rows = []
+    docs = nlp.pipe(_flat_docs(nlp, pages, numbers, mentioned))
+    for number, doc in zip(numbers, docs, strict=True):
+        for span in doc.spans[SPANS_KEY]:
+            rows.append(
+                (
+                    number,
+                    span.start_char,
+                    span.end_char,
+                    " ".join(span.text.split()),
+                    round(span._.definition_score, 4),
+                    span._.definition_rule,
+                )
+            )
+    return pd.DataFrame(rows, columns=_CANDIDATE_COLUMNS)
+
+
+def _flat_docs(
+    nlp: Language, pages: Sequence[str], numbers: list[int], mentioned: re.Pattern[str]
+) -> Iterator[Doc]:
+    """Docs of the pages' passages around the concept, as long as the page.
+
+    Line breaks become spaces, so that patterns match across lines, and text
+    far from any mention of the concept or table row becomes spaces too,
+    which spaCy skips as one token: the offsets stay those of the page text,
+    at a fraction of the tokens. :class:`LineBreaks` reads the line breaks
+    from ``doc.user_data``.
+    """
+    for number in numbers:
+        text = pages[number - 1]
+        ends = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
+        anchors = [m.start() for m in mentioned.finditer(text)]
+        anchors += [m.start() for m in _ROW_START.finditer(text)]
+        flat, kept = [], 0
+        for start, end in _windows(ends, sorted(anchors)):
+            flat += [" " * (start - kept), text[start:end].replace("\n", " ")]
+            kept = end
+        flat.append(" " * (len(text) - kept))
+        doc = nlp.make_doc("".join(flat))
+        doc.user_data[LINES_KEY] = text
+        yield doc
+
+
+#: Ends of likely sentences and paragraphs, to cut passages at.
+_SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019)]?\s+(?=[A-Z0-9(\"\u201c])|\n\s*\n")
+#: "Author (1998)" at a line's start: a table row that may define without the term.
+_ROW_START = re.compile(r"(?m)^[A-Z][^\n(]{0,60}\(\d{4}[a-z]?\)")
+#: Likely sentence ends kept on each side of a mention's sentence.
+_MARGIN = 2
+
+
+def _windows(ends: list[int], anchors: list[int]) -> Iterator[tuple[int, int]]:
+    """Merged character ranges from ``_MARGIN`` sentence ends before each anchor to after it."""
+    current: tuple[int, int] | None = None
+    for anchor in anchors:
+        at = bisect.bisect_right(ends, anchor)
+        start = ends[max(0, at - 1 - _MARGIN)]
+        end = ends[min(len(ends) - 1, at + _MARGIN)]
+        if current and start <= current[1]:
+            current = (current[0], max(current[1], end))
+            continue
+        if current:
+            yield current
+        current = (start, end)
+    if current:
+        yield current

@@ -1,0 +1,157 @@
+"""The text of a PDF's pages with pypdfium2, cleaned for finding sentences.
+
+Cleaning does three things a reader of the page does without noticing:
+running headers, footers and page numbers are dropped, words hyphenated at
+a line end are joined (``eco-`` / ``nomic`` becomes ``economic``, while
+``inter-`` / ``firm`` keeps its hyphen), and line ends become ``\\n``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from corpus.errors import InputError
+
+#: Lines looked at for running headers and footers at each end of a page.
+_EDGE_LINES = 2
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE
+)
+_HYPHEN_BREAK = re.compile(r"\b(\w+)[-\u00ad]\n(?=[a-z])(\w+)[^\S\n]*")
+#: "up- and downstream": a hyphen before these words is not a broken word.
+_SUSPENDED = frozenset(["and", "or", "to", "nor"])
+#: Fragments before a line-end hyphen that often start a real compound
+#: (``co-location``); for these a word list decides.
+_COMPOUND_PREFIXES = frozenset(
+    [
+        "anti",
+        "co",
+        "cross",
+        "inter",
+        "intra",
+        "multi",
+        "non",
+        "post",
+        "pre",
+        "quasi",
+        "re",
+        "self",
+        "semi",
+        "sub",
+        "well",
+    ]
+)
+
+
+def pdf_pages(path: str | Path) -> list[str]:
+    """The cleaned text of each page of a PDF, page 1 first.
+
+    Parameters
+    ----------
+    path : str or Path
+        The PDF file.
+
+    Returns
+    -------
+    list of str
+        One text per page, lines separated by ``\\n``; see :func:`clean_pages`.
+
+    Raises
+    ------
+    InputError
+        When the file is empty, not a PDF, damaged, encrypted, or has no text
+        layer; the message names the file and the reason.
+    """
+    import pypdfium2 as pdfium
+
+    path = Path(path)
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: empty file")
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise InputError(f"{path}: {_reason(str(exc))}") from None
+    try:
+        raw = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            raw.append(textpage.get_text_bounded())
+            textpage.close()
+            page.close()
+    except pdfium.PdfiumError as exc:
+        raise InputError(f"{path}: {_reason(str(exc))} (page {len(raw) + 1})") from None
+    finally:
+        pdf.close()
+    if not raw:
+        raise InputError(f"{path}: the PDF has no pages")
+    if not any(text.strip() for text in raw):
+        raise InputError(f"{path}: no text layer (a scanned PDF needs OCR first)")
+    return clean_pages(raw)
+
+
+def _reason(message: str) -> str:
+    if "password" in message.lower():
+        return "encrypted: the PDF needs a password"
+    if "format" in message.lower():
+        return "not a PDF, or damaged or truncated (PDFium: data format error)"
+    return f"cannot be read as PDF ({message})"
+
+
+def clean_pages(pages: list[str]) -> list[str]:
+    """Drop running headers, footers and page numbers; join hyphenated words.
+
+    A line is a running header or footer when it is among the first or last
+    two lines of at least half of the pages (and of two or more), once its
+    digits are ignored; a lone number, roman numeral or "page n of m" at a
+    page's edge is a page number.
+
+    Examples
+    --------
+    >>> pages = ["Journal of Clusters\\nThe eco-\\nnomic view.\\n1",
+    ...          "Journal of Clusters\\nInter-\\nfirm links.\\n2"]
+    >>> clean_pages(pages)
+    ['The economic\\nview.', 'Inter-firm\\nlinks.']
+    """
+    # PDFium marks a hyphen it found at a line end with \x02 and drops the line break.
+    split = [
+        text.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "-\n").split("\n")
+        for text in pages
+    ]
+    edges = Counter()
+    for lines in split:
+        edges.update({_furniture_key(lines[i]) for i in _edge_indices(lines)})
+    repeated = {
+        key for key, count in edges.items() if key and count >= 2 and count >= len(pages) / 2
+    }
+    cleaned = []
+    for lines in split:
+        furniture = {
+            i
+            for i in _edge_indices(lines)
+            if _furniture_key(lines[i]) in repeated or _PAGE_NUMBER.match(lines[i])
+        }
+        kept = [line.rstrip() for i, line in enumerate(lines) if i not in furniture]
+        text = "\n".join(kept).strip("\n")
+        cleaned.append(_HYPHEN_BREAK.sub(_join_hyphenated, text))
+    return cleaned
+
+
+def _edge_indices(lines: list[str]) -> list[int]:
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]
+
+
+def _furniture_key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+
+def _join_hyphenated(match: re.Match[str]) -> str:
+    head, tail = match.group(1), match.group(2)
+    if tail in _SUSPENDED:
+        return f"{head}- {tail}\n"
+    if head.lower() in _COMPOUND_PREFIXES:
+        return f"{head}-{tail}\n"
+    return f"{head}{tail}\n"

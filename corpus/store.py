@@ -1,0 +1,270 @@
+"""The corpus database: sources, documents, pages and candidate definitions in SQLite.
+
+The database runs in WAL mode with foreign keys on. Every write happens in
+one ``BEGIN IMMEDIATE`` transaction per source file, so a file's rows appear
+whole or not at all, and a changed file replaces its old rows atomically.
+``schema_version`` records the layout, so that later versions can migrate.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from corpus.errors import InputError
+from corpus.sources import Source
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sources_sha256 ON sources (sha256);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    uid TEXT NOT NULL UNIQUE,
+    key TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    authors TEXT NOT NULL DEFAULT '',
+    year TEXT NOT NULL DEFAULT '',
+    doi TEXT NOT NULL DEFAULT '',
+    metadata TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    number INTEGER NOT NULL CHECK (number >= 1),
+    text TEXT NOT NULL,
+    UNIQUE (document_id, number)
+);
+CREATE TABLE IF NOT EXISTS scans (
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    concept TEXT NOT NULL,
+    terms TEXT NOT NULL,
+    PRIMARY KEY (document_id, concept)
+);
+CREATE TABLE IF NOT EXISTS candidates (
+    id TEXT NOT NULL,
+    concept TEXT NOT NULL,
+    page_id INTEGER NOT NULL REFERENCES pages (id) ON DELETE CASCADE,
+    start INTEGER NOT NULL CHECK (start >= 0),
+    "end" INTEGER NOT NULL CHECK ("end" > start),
+    text TEXT NOT NULL,
+    score REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
+    rule TEXT NOT NULL,
+    PRIMARY KEY (concept, id)
+);
+CREATE INDEX IF NOT EXISTS candidates_page ON candidates (page_id);
+"""
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open (or create) a corpus database.
+
+    Raises
+    ------
+    InputError
+        When the file is not a SQLite database, or was written by a newer
+        defcode whose layout this one does not know.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL keeps the database consistent on power loss; only the
+        # last commits may be lost, and a re-ingest restores them.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nCOMMIT;")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise InputError(f"{path}: not a defcode database ({exc})") from None
+    versions = [v for (v,) in conn.execute("SELECT version FROM schema_version")]
+    if not versions:
+        conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+    elif max(versions) > SCHEMA_VERSION:
+        conn.close()
+        raise InputError(
+            f"{path}: written by a newer defcode (schema {max(versions)}, "
+            f"this one knows {SCHEMA_VERSION}); upgrade defcode"
+        )
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def path_with_digest(conn: sqlite3.Connection, sha256: str) -> str | None:
+    """The path of a stored source with these bytes, if any."""
+    row = conn.execute("SELECT path FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
+    return row[0] if row else None
+
+
+def store_source(
+    conn: sqlite3.Connection,
+    source: Source,
+    concept: str,
+    terms: list[str],
+    candidates: dict[str, pd.DataFrame],
+) -> list[str]:
+    """Store a source with its documents, pages and candidates in one transaction.
+
+    Rows of an earlier version of the same path are replaced.
+
+    Parameters
+    ----------
+    candidates : dict of str to pandas.DataFrame
+        Per document digest, the frame :func:`corpus.finder.find_definitions`
+        returns for ``concept``.
+
+    Returns
+    -------
+    list of str
+        Documents skipped because another source already holds them.
+    """
+    skipped = []
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with transaction(conn):
+        conn.execute("DELETE FROM sources WHERE path = ?", (str(source.path),))
+        source_id = conn.execute(
+            "INSERT INTO sources (path, sha256, kind, ingested_at) VALUES (?, ?, ?, ?)",
+            (str(source.path), source.sha256, source.kind, now),
+        ).lastrowid
+        for document in source.documents:
+            uid = document.digest[:16]
+            if conn.execute("SELECT 1 FROM documents WHERE uid = ?", (uid,)).fetchone():
+                skipped.append(f"{source.path}: {document.key} is already stored from another file")
+                continue
+            meta = document.metadata
+            document_id = conn.execute(
+                "INSERT INTO documents (source_id, uid, key, title, authors, year, doi, metadata)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    source_id,
+                    uid,
+                    document.key,
+                    meta.get("title", ""),
+                    meta.get("authors", ""),
+                    meta.get("year", ""),
+                    meta.get("doi", ""),
+                    json.dumps(meta, ensure_ascii=False, sort_keys=True),
+                ),
+            ).lastrowid
+            conn.executemany(
+                "INSERT INTO pages (document_id, number, text) VALUES (?, ?, ?)",
+                [(document_id, n, text) for n, text in enumerate(document.pages, start=1)],
+            )
+            _insert_candidates(conn, document_id, uid, concept, terms, candidates[document.digest])
+    return skipped
+
+
+def _insert_candidates(
+    conn: sqlite3.Connection,
+    document_id: int,
+    uid: str,
+    concept: str,
+    terms: list[str],
+    frame: pd.DataFrame,
+) -> None:
+    conn.execute(
+        "INSERT INTO scans (document_id, concept, terms) VALUES (?, ?, ?)",
+        (document_id, concept, json.dumps(list(terms))),
+    )
+    page_ids = dict(
+        conn.execute("SELECT number, id FROM pages WHERE document_id = ?", (document_id,))
+    )
+    conn.executemany(
+        'INSERT INTO candidates (id, concept, page_id, start, "end", text, score, rule)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                f"{uid[:12]}-{row.page}-{row.start}",
+                concept,
+                page_ids[row.page],
+                row.start,
+                row.end,
+                row.text,
+                row.score,
+                row.rule,
+            )
+            for row in frame.itertuples(index=False)
+        ],
+    )
+
+
+def unscanned(conn: sqlite3.Connection, concept: str) -> Iterator[tuple[int, str, list[str]]]:
+    """Documents not yet searched for ``concept``: their id, uid and page texts."""
+    rows = conn.execute(
+        "SELECT id, uid FROM documents WHERE id NOT IN "
+        "(SELECT document_id FROM scans WHERE concept = ?) ORDER BY id",
+        (concept,),
+    ).fetchall()
+    for document_id, uid in rows:
+        pages = [
+            text
+            for (text,) in conn.execute(
+                "SELECT text FROM pages WHERE document_id = ? ORDER BY number", (document_id,)
+            )
+        ]
+        yield document_id, uid, pages
+
+
+def store_scan(
+    conn: sqlite3.Connection,
+    document_id: int,
+    uid: str,
+    concept: str,
+    terms: list[str],
+    frame: pd.DataFrame,
+) -> None:
+    """Store the candidates of one stored document for a concept it was not searched for."""
+    with transaction(conn):
+        _insert_candidates(conn, document_id, uid, concept, terms, frame)
+
+
+def candidates(conn: sqlite3.Connection, concept: str, min_score: float = 0.0) -> pd.DataFrame:
+    """The candidate definitions of ``concept`` scoring at least ``min_score``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id, doc, page, start, end, text, score, rule``, in document,
+        page and character order; ``doc`` is the document's key.
+    """
+    return pd.read_sql_query(
+        'SELECT c.id, d.key AS doc, p.number AS page, c.start, c."end", c.text, c.score, c.rule '
+        "FROM candidates c JOIN pages p ON p.id = c.page_id "
+        "JOIN documents d ON d.id = p.document_id "
+        "WHERE c.concept = ? AND c.score >= ? ORDER BY d.id, p.number, c.start",
+        conn,
+        params=(concept, min_score),
+    )
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many rows each table holds."""
+    tables = ("sources", "documents", "pages", "candidates")
+    return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}

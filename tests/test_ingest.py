@@ -1,0 +1,282 @@
+"""`defcode ingest`, `candidates` and `detect`: provenance, bad files, idempotence."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from analysis.cli import app
+from corpus import store
+from corpus.ingest import ingest
+from tests.conftest import ROOT
+from tests.typeset import RUNNING_HEAD, bad_files, seed_pdf
+
+runner = CliRunner()
+TERMS = ["cluster", "industrial district"]
+
+
+def inputs(tmp_path):
+    """The good and bad files of :func:`tests.typeset.bad_files`, in ``tmp_path / "in"``."""
+    (tmp_path / "in").mkdir()
+    return bad_files(tmp_path / "in")
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory, seed_text):
+    """The seed paper typeset as a PDF, ingested, with its candidates at the default score."""
+    folder = tmp_path_factory.mktemp("seed")
+    layout = seed_pdf(folder / "seed.pdf")
+    db = folder / "corpus.db"
+    result = runner.invoke(app, ["ingest", str(folder / "seed.pdf"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    out = folder / "candidates.csv"
+    result = runner.invoke(app, ["candidates", "--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    conn = store.connect(db)
+    pages = [t for (t,) in conn.execute("SELECT text FROM pages ORDER BY number")]
+    conn.close()
+    return layout, pages, pd.read_csv(out), db
+
+
+def gold_passages(layout: pd.DataFrame, pages: list[str]) -> pd.DataFrame:
+    """The definitional passages, each located by characters on the page the typesetter put it."""
+    rows = [
+        (f"table {r.table}", True, r.text, r.first_page, r.last_page)
+        for r in layout.itertuples()
+        if r.table in ("1", "2") and r.row > 0 and r.column == 1
+    ]
+    for r in pd.read_csv(ROOT / "tests" / "data" / "seed_definitions.csv").itertuples():
+        block = next(b for b in layout.itertuples() if squash(r.passage) in squash(b.text))
+        rows.append((f"section {r.section}", r.required == "yes", r.passage, *block[-2:]))
+    located = []
+    for kind, required, passage, first, last in rows:
+        for page in range(first, last + 1):
+            span = _locate(pages[page - 1], passage)
+            if span:
+                located.append((kind, required, passage, page, *span))
+                break
+        else:  # split by a page break: its start, to the end of its page
+            page, span = next(
+                (n, _locate(pages[n - 1], passage[:50]))
+                for n in range(first, last + 1)
+                if _locate(pages[n - 1], passage[:50])
+            )
+            located.append((kind, required, passage, page, span[0], len(pages[page - 1])))
+    return pd.DataFrame(located, columns=["kind", "required", "passage", "page", "start", "end"])
+
+
+def _locate(text: str, passage: str) -> tuple[int, int] | None:
+    """Character span of ``passage`` in ``text``, ignoring everything but letters and digits."""
+    keep = [i for i, c in enumerate(text) if c.isalnum()]
+    squashed = "".join(text[i] for i in keep).casefold()
+    at = squashed.find(squash(passage))
+    return None if at < 0 else (keep[at], keep[at + len(squash(passage)) - 1] + 1)
+
+
+def _overlaps(candidate, passage) -> bool:
+    shared = min(candidate.end, passage.end) - max(candidate.start, passage.start)
+    return candidate.page == passage.page and shared >= 20
+
+
+def test_seed_pdf_definitions_are_found_on_their_pages(seed):
+    layout, pages, found, _ = seed
+    gold = gold_passages(layout, pages)
+    assert len(gold[gold.kind == "table 2"]) == 17 and len(gold[gold.kind == "table 1"]) == 5
+    gold["found"] = [any(_overlaps(c, g) for c in found.itertuples()) for g in gold.itertuples()]
+    hits = [any(_overlaps(c, g) for g in gold.itertuples()) for c in found.itertuples()]
+    required = gold[gold.required]
+    recall, precision = required.found.mean(), sum(hits) / len(found)
+    assert recall >= 0.90, required[~required.found].passage.tolist()
+    assert precision >= 0.70, found[[not h for h in hits]].text.tolist()
+    assert gold[gold.kind == "table 2"].found.sum() >= 16
+
+
+def test_candidates_carry_provenance_into_the_page_text(seed):
+    _, pages, found, _ = seed
+    assert list(found.columns) == ["id", "doc", "page", "start", "end", "text", "score", "rule"]
+    for row in found.itertuples():
+        assert " ".join(pages[row.page - 1][row.start : row.end].split()) == row.text
+        assert 0.0 <= row.score <= 1.0
+    assert set(found.doc) == {"seed"}
+    porter = found[found.text.str.contains("geographically proximate group of intercon")]
+    assert "table_apposition" in set(found.rule) or len(porter)
+
+
+def test_pdf_pages_lose_running_heads_and_page_numbers_and_join_hyphens(seed):
+    layout, pages, found, _ = seed
+    assert len(pages) == layout.last_page.max()
+    assert not any(RUNNING_HEAD in page for page in pages)
+    assert not any(re.search(r"(?m)^\s*\d{1,2}\s*$", page) for page in pages)
+    assert not found.text.str.contains(RUNNING_HEAD).any()
+    joined = " ".join(pages)
+    assert "\x02" not in joined
+    assert "economic" in joined and "eco- nomic" not in joined and "eco-\nnomic" not in joined
+    assert "inter-firm" in joined and "co-location" in joined
+
+
+def test_candidate_ids_are_stable_across_databases(seed, tmp_path):
+    _, _, found, db = seed
+    conn = store.connect(db)
+    (path,) = conn.execute("SELECT path FROM sources").fetchone()
+    conn.close()
+    other, out = tmp_path / "again.db", tmp_path / "again.csv"
+    assert runner.invoke(app, ["ingest", path, "--db", str(other)]).exit_code == 0
+    assert runner.invoke(app, ["candidates", "--db", str(other), "--out", str(out)]).exit_code == 0
+    assert pd.read_csv(out).equals(found)
+
+
+def test_a_batch_reports_each_bad_file_and_keeps_the_good_ones(tmp_path):
+    files = inputs(tmp_path)
+    db = tmp_path / "corpus.db"
+    result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(db)])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    for name in ("empty.pdf", "random.pdf", "truncated.pdf", "encrypted.pdf", "undecodable.txt"):
+        assert sum(str(files[name]) in line for line in errors) == 1, (name, errors)
+    assert any("broken.bib, line" in line for line in errors)
+    assert len(errors) == 6
+    assert "Traceback" not in result.output
+    assert "encrypted" in next(line for line in errors if "encrypted.pdf" in line)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert any("latin1.txt" in line and "not UTF-8" in line for line in warnings)
+
+    conn = sqlite3.connect(db)
+    kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM sources GROUP BY kind"))
+    keys = {k for (k,) in conn.execute("SELECT key FROM documents")}
+    before = store.counts(store.connect(db))
+    assert kinds == {"pdf": 1, "text": 2, "bibtex": 2, "ris": 1, "csv": 1}
+    assert {"good", "latin1", "porter1998", "perry2005"} <= keys
+    assert "oakey2001" not in keys  # the broken entry
+    latin = conn.execute(
+        "SELECT text FROM pages JOIN documents d ON d.id = document_id WHERE d.key = 'latin1'"
+    ).fetchone()[0]
+    assert "H\u00e5kansson\u2019s" in latin
+    conn.close()
+
+    again = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(db)])
+    assert again.exit_code == 1
+    assert store.counts(store.connect(db)) == before
+    assert "stored 0 file(s)" in again.stdout
+
+
+def test_good_pdf_candidate_is_on_page_two(tmp_path):
+    files = inputs(tmp_path)
+    db = tmp_path / "c.db"
+    assert ingest([files["good.pdf"]], db, "cluster", TERMS).failures == []
+    found = store.candidates(store.connect(db), "cluster", 0.5)
+    porter = found[found.text.str.startswith("A cluster is a geographically proximate group")]
+    assert porter.page.tolist() == [2]
+
+
+def test_bibtex_ris_and_csv_keep_their_metadata(tmp_path):
+    files = inputs(tmp_path)
+    db = tmp_path / "c.db"
+    report = ingest([files["good.bib"], files["good.ris"], files["good.csv"]], db, "x", ["cluster"])
+    assert report.failures == [] and report.stored == 3
+    conn = store.connect(db)
+    docs = pd.read_sql_query("SELECT key, title, authors, year, doi FROM documents", conn)
+    conn.close()
+    assert len(docs) == 2 + 2 + 3
+    assert (docs.year.str.fullmatch(r"\d{4}")).sum() >= 6
+    assert (docs.doi != "").sum() >= 4
+    assert (docs.title != "").sum() >= 4
+
+
+def test_a_changed_file_replaces_its_rows_and_an_unchanged_one_adds_nothing(tmp_path):
+    paper = tmp_path / "paper.txt"
+    paper.write_text("Intro.\n\nA cluster is defined as a group of firms in one place.\n")
+    db = tmp_path / "c.db"
+    assert ingest([paper], db, "cluster", TERMS).stored == 1
+    assert ingest([paper], db, "cluster", TERMS).unchanged == 1
+    paper.write_text("Clusters are defined as concentrations of linked firms and institutions.\n")
+    assert ingest([paper], db, "cluster", TERMS).stored == 1
+    conn = store.connect(db)
+    found = store.candidates(conn, "cluster")
+    assert store.counts(conn) == {"sources": 1, "documents": 1, "pages": 1, "candidates": 1}
+    conn.close()
+    assert found.text.tolist() == [
+        "Clusters are defined as concentrations of linked firms and institutions."
+    ]
+    assert found.rule.tolist() == ["defined_as"]
+
+
+def test_a_failure_while_storing_leaves_nothing_of_that_file(tmp_path, monkeypatch):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("A cluster is a group of firms.\n")
+    second.write_text("Clusters are regional concentrations of firms.\n")
+    db = tmp_path / "c.db"
+    ingest([first], db, "cluster", TERMS)
+    real = store._insert_candidates
+
+    def broken(conn, *args):
+        real(conn, *args)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "_insert_candidates", broken)
+    with pytest.raises(RuntimeError):
+        ingest([second], db, "cluster", TERMS)
+    conn = store.connect(db)
+    assert store.counts(conn) == {"sources": 1, "documents": 1, "pages": 1, "candidates": 1}
+    conn.close()
+
+
+def test_the_database_is_wal_with_a_schema_version(tmp_path):
+    conn = store.connect(tmp_path / "c.db")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+    conn.execute("UPDATE schema_version SET version = 99")
+    conn.close()
+    with pytest.raises(Exception, match="newer defcode"):
+        store.connect(tmp_path / "c.db")
+
+
+def test_candidates_searches_stored_documents_for_a_new_concept(tmp_path):
+    paper = tmp_path / "paper.txt"
+    paper.write_text("A business network is defined as a set of connected relationships.\n")
+    db = tmp_path / "c.db"
+    runner.invoke(app, ["ingest", str(paper), "--db", str(db)])
+    out = tmp_path / "n.csv"
+    result = runner.invoke(
+        app, ["candidates", "--db", str(db), "--out", str(out), "--concept", "business network"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "searched 1 more document" in result.stdout
+    assert pd.read_csv(out).rule.tolist() == ["defined_as"]
+
+
+def test_detect_scores_sentences_from_a_csv(tmp_path):
+    sentences = tmp_path / "s.csv"
+    pd.DataFrame(
+        {
+            "id": ["d", "n"],
+            "text": [
+                "A cluster is defined as a geographic concentration of interconnected firms.",
+                "The results are shown in Figure 3.",
+            ],
+        }
+    ).to_csv(sentences, index=False)
+    out = tmp_path / "scored.csv"
+    result = runner.invoke(app, ["detect", "--input", str(sentences), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    scored = pd.read_csv(out)
+    assert list(scored.columns) == ["id", "is_definition", "score"]
+    assert scored.is_definition.tolist() == [1, 0]
+    assert scored.score.between(0, 1).all()
+
+
+def test_detect_names_a_file_without_a_text_column(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,sentence\n1,hello\n")
+    result = runner.invoke(app, ["detect", "--input", str(bad), "--out", str(tmp_path / "o.csv")])
+    assert result.exit_code == 1
+    assert f"{bad}: needs columns 'id' and 'text'" in result.stderr
+    assert not (tmp_path / "o.csv").exists()
