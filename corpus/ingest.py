@@ -7,12 +7,12 @@ reported per file; what was stored stays stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.errors import InputError
-from corpus.sources import KINDS, file_digest, read_source
+from corpus.sources import KINDS, Source, file_digest, read_source
 
 
 @dataclass
@@ -108,14 +108,9 @@ def ingest(
                 report.warnings.append(f"{path}: same content as {twin}, already stored")
             else:
                 pending.append(path)
-        for path in progress(pending):
-            try:
-                source = read_source(path)
-            except InputError as exc:
-                report.failures.append(str(exc))
-                continue
-            except OSError as exc:
-                report.failures.append(f"{path}: cannot be read ({exc.strerror})")
+        for source in progress(_Prefetched(pending)):
+            if isinstance(source, str):
+                report.failures.append(source)
                 continue
             found = {
                 document.digest: find_definitions(document.pages, terms)
@@ -131,6 +126,43 @@ def ingest(
     finally:
         conn.close()
     return report
+
+
+class _Prefetched:
+    """Sources read one thread ahead of their use, at most ``depth`` files ahead.
+
+    PDFium releases the GIL while it extracts text, so the next files are read
+    while this thread searches and stores the last one. Only that one thread
+    calls PDFium, which is not thread-safe. Each item is a :class:`Source` or
+    the message of the error reading it raised.
+    """
+
+    def __init__(self, paths: list[Path], depth: int = 8) -> None:
+        self.paths, self.depth = paths, depth
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __iter__(self) -> Iterator[Source | str]:
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1, thread_name_prefix="defcode-read") as pool:
+            ahead = deque(pool.submit(_read, path) for path in self.paths[: self.depth])
+            for path in self.paths[self.depth :]:
+                ahead.append(pool.submit(_read, path))
+                yield ahead.popleft().result()
+            while ahead:
+                yield ahead.popleft().result()
+
+
+def _read(path: Path) -> Source | str:
+    try:
+        return read_source(path)
+    except InputError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"{path}: cannot be read ({exc.strerror})"
 
 
 def scan_stored(db: str | Path, concept: str, terms: Sequence[str]) -> int:
