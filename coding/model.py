@@ -8,7 +8,6 @@ and the library versions. Load only model files you trust: unpickling runs code.
 from __future__ import annotations
 
 import hashlib
-import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -22,6 +21,7 @@ from coding.codebook import Codebook, load_codebook
 from coding.proposals import propose
 from corpus.errors import InputError
 from corpus.nlp import lemma_strings
+from corpus.pickles import library_versions, load_pickle, save_pickle, warn_if_versions_differ
 from corpus.records import read_texts, write_csv_chunks
 
 FORMAT = 1
@@ -66,10 +66,7 @@ class Model:
 
 
 def _versions() -> dict[str, str]:
-    import sklearn
-    import spacy
-
-    return {"scikit-learn": sklearn.__version__, "spacy": spacy.__version__, "format": FORMAT}
+    return library_versions("scikit-learn", "spacy") | {"format": FORMAT}
 
 
 def train(
@@ -113,16 +110,8 @@ def train(
 
 def save_model(model: Model, path: str | Path) -> Path:
     """Write ``model`` to ``path`` (joblib, compressed)."""
-    import joblib
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(
-        {"codebook": model.codebook, "classifiers": model.classifiers, "info": model.info},
-        path,
-        compress=3,
-    )
-    return path
+    bundle = {"codebook": model.codebook, "classifiers": model.classifiers, "info": model.info}
+    return save_pickle(bundle, path)
 
 
 def bundled_model_path(concept: str = "cluster") -> Path:
@@ -138,25 +127,15 @@ def load_model(path: str | Path | None = None) -> Model:
     InputError
         If the file is missing or is not a defcode model.
     """
-    import joblib
-
     path = Path(path) if path is not None else bundled_model_path()
-    try:
-        stored = joblib.load(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such model file") from None
-    except Exception as exc:
-        raise InputError(f"{path}: not a defcode model ({type(exc).__name__}: {exc})") from None
+    stored = load_pickle(path, "model")
     if not isinstance(stored, dict) or not {"codebook", "classifiers", "info"} <= set(stored):
         raise InputError(f"{path}: not a defcode model (written by `defcode train`)")
     current = _versions()
     written = {k: stored["info"].get(k) for k in current}
-    if written != current:
-        warnings.warn(
-            f"{path} was written with {written}; this is {current}: retrain it with "
-            "`defcode train` if its proposals look wrong",
-            stacklevel=2,
-        )
+    warn_if_versions_differ(
+        path, written, current, "retrain it with `defcode train` if its proposals look wrong"
+    )
     return Model(stored["codebook"], stored["classifiers"], stored["info"])
 
 

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,6 +52,7 @@ from sklearn.preprocessing import StandardScaler
 
 from corpus.errors import InputError
 from corpus.nlp import blank_english, lemma_lookup
+from corpus.pickles import library_versions, load_pickle, save_pickle, warn_if_versions_differ
 
 __all__ = [
     "CUE_PATTERNS",
@@ -490,25 +490,13 @@ class Detector:
         Path
             ``path``.
         """
-        import joblib
-
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         bundle = {
             "format": FORMAT,
             "pipeline": self.pipeline,
             "threshold": self.threshold,
             "info": self.info,
         }
-        joblib.dump(bundle, path, compress=3)
-        return path
-
-
-def _versions() -> dict[str, str]:
-    """Versions of the libraries a saved detector depends on."""
-    from importlib.metadata import version
-
-    return {name: version(name) for name in ("scikit-learn", "spacy", "spacy-lookups-data")}
+        return save_pickle(bundle, path)
 
 
 def _texts_and_labels(frame: pd.DataFrame, name: str) -> tuple[list[str], np.ndarray]:
@@ -592,7 +580,7 @@ def train_detector(train: pd.DataFrame, dev: pd.DataFrame, *, C: float = 1.0) ->
         "C": C,
         "n_features": int(pipeline.named_steps["clf"].coef_.shape[1]),
         "trained": date.today().isoformat(),
-        **_versions(),
+        **library_versions("scikit-learn", "spacy", "spacy-lookups-data"),
     }
     return detector
 
@@ -664,22 +652,14 @@ def _shipped_detector() -> Detector:
 
 def _read_detector(path: Path) -> Detector:
     """Unpickle and check a detector bundle."""
-    import joblib
-    import sklearn
-
-    try:
-        bundle = joblib.load(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such detector file") from None
-    except Exception as exc:  # any unpickling failure means "not a detector"
-        raise InputError(f"{path}: not a defcode detector ({type(exc).__name__}: {exc})") from None
+    bundle = load_pickle(path, "detector")
     if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
         raise InputError(f"{path}: not a defcode detector (written by Detector.save)")
-    written = bundle["info"].get("scikit-learn")
-    if written != sklearn.__version__:
-        warnings.warn(
-            f"{path} was written with scikit-learn {written}; this is {sklearn.__version__}: "
-            "its scores may differ, retrain it with train_detector if they look wrong",
-            stacklevel=3,
-        )
+    warn_if_versions_differ(
+        path,
+        {"scikit-learn": bundle["info"].get("scikit-learn")},
+        library_versions("scikit-learn"),
+        "its scores may differ, retrain it with train_detector if they look wrong",
+        stacklevel=3,
+    )
     return Detector(bundle["pipeline"], float(bundle["threshold"]), bundle["info"])
