@@ -272,7 +272,6 @@ def candidates(
         found = store.candidates(conn, name, min_score)
     finally:
         conn.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
     if not write_csv_chunks(out, [found]):
         found.to_csv(out, index=False)
     extra = f" (searched {searched} more document(s) for {name!r})" if searched else ""

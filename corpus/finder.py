@@ -328,7 +328,7 @@ class DefinitionFinder:
                 continue
             sentence = sentences[number]
             if rule == "table_apposition":
-                if start != _first_word(sentence) or len(sentence) - (end - start) < 5:
+                if start != _trim(sentence).start or len(sentence) - (end - start) < 5:
                     continue
                 mentions.add(number)
             elif rule in _SUBJECT_RULES and not _is_subject(doc, start, sentence):
@@ -358,10 +358,6 @@ def _is_subject(doc: Doc, start: int, sentence: Span) -> bool:
     if not before or before[-1].lower_ not in _NOT_SUBJECT:
         return True
     return before[-1].lower_ == "of" and len(before) > 1 and before[-2].lower_ in _NOTIONS
-
-
-def _first_word(sentence: Span) -> int:
-    return next((t.i for t in sentence if not t.is_space), sentence.start)
 
 
 def _trim(sentence: Span) -> Span | None:

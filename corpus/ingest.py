@@ -107,7 +107,7 @@ def ingest(
                 report.unchanged += 1
                 report.warnings.append(f"{path}: same content as {twin}, already stored")
             else:
-                pending.append(path)
+                pending.append((path, digest))
         for source in progress(_Prefetched(pending)):
             if isinstance(source, str):
                 report.failures.append(source)
@@ -137,28 +137,28 @@ class _Prefetched:
     the message of the error reading it raised.
     """
 
-    def __init__(self, paths: list[Path], depth: int = 8) -> None:
-        self.paths, self.depth = paths, depth
+    def __init__(self, files: list[tuple[Path, str]], depth: int = 8) -> None:
+        self.files, self.depth = files, depth
 
     def __len__(self) -> int:
-        return len(self.paths)
+        return len(self.files)
 
     def __iter__(self) -> Iterator[Source | str]:
         from collections import deque
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(1, thread_name_prefix="defcode-read") as pool:
-            ahead = deque(pool.submit(_read, path) for path in self.paths[: self.depth])
-            for path in self.paths[self.depth :]:
-                ahead.append(pool.submit(_read, path))
+            ahead = deque(pool.submit(_read, *file) for file in self.files[: self.depth])
+            for file in self.files[self.depth :]:
+                ahead.append(pool.submit(_read, *file))
                 yield ahead.popleft().result()
             while ahead:
                 yield ahead.popleft().result()
 
 
-def _read(path: Path) -> Source | str:
+def _read(path: Path, sha256: str) -> Source | str:
     try:
-        return read_source(path)
+        return read_source(path, sha256)
     except InputError as exc:
         return str(exc)
     except OSError as exc:

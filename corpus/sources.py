@@ -88,13 +88,15 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
-def read_source(path: str | Path) -> Source:
+def read_source(path: str | Path, sha256: str | None = None) -> Source:
     """Read one file into documents.
 
     Parameters
     ----------
     path : str or Path
         A ``.pdf``, ``.txt``, ``.md``, ``.bib``, ``.ris`` or ``.csv`` file.
+    sha256 : str, optional
+        The file's digest when the caller has it already; computed otherwise.
 
     Returns
     -------
@@ -111,7 +113,7 @@ def read_source(path: str | Path) -> Source:
     if kind is None:
         raise InputError(f"{path}: unsupported file type (read: {', '.join(KINDS)})")
     try:
-        source = Source(path, kind, file_digest(path))
+        source = Source(path, kind, sha256 or file_digest(path))
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
     if kind == "pdf":
@@ -151,16 +153,13 @@ def decode_text(data: bytes, path: Path, warnings: list[str]) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        for encoding in ("cp1252", "latin-1"):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            warnings.append(
-                f"{path}: not UTF-8 (byte {exc.start}); read as {encoding}, check its accents"
-            )
-            return text
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+        not_utf8 = exc.start
+    try:
+        text, encoding = data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:  # five bytes cp1252 leaves undefined
+        text, encoding = data.decode("latin-1"), "latin-1"
+    warnings.append(f"{path}: not UTF-8 (byte {not_utf8}); read as {encoding}, check its accents")
+    return text
 
 
 def _page(title: str, abstract: str) -> str:

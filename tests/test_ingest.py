@@ -25,8 +25,9 @@ def inputs(tmp_path):
     return bad_files(tmp_path / "in")
 
 
-def squash(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
+def letters_and_digits(text: str) -> str:
+    """The text's letters and digits, case-folded: the same whatever the quotes and breaks."""
+    return "".join(folded for c in text if c.isalnum() for folded in c.casefold())
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,11 @@ def gold_passages(layout: pd.DataFrame, pages: list[str]) -> pd.DataFrame:
         if r.table in ("1", "2") and r.row > 0 and r.column == 1
     ]
     for r in pd.read_csv(ROOT / "tests" / "data" / "seed_definitions.csv").itertuples():
-        block = next(b for b in layout.itertuples() if squash(r.passage) in squash(b.text))
+        block = next(
+            b
+            for b in layout.itertuples()
+            if letters_and_digits(r.passage) in letters_and_digits(b.text)
+        )
         rows.append((f"section {r.section}", r.required == "yes", r.passage, *block[-2:]))
     located = []
     for kind, required, passage, first, last in rows:
@@ -75,10 +80,10 @@ def gold_passages(layout: pd.DataFrame, pages: list[str]) -> pd.DataFrame:
 
 def _locate(text: str, passage: str) -> tuple[int, int] | None:
     """Character span of ``passage`` in ``text``, ignoring everything but letters and digits."""
-    keep = [i for i, c in enumerate(text) if c.isalnum()]
-    squashed = "".join(text[i] for i in keep).casefold()
-    at = squashed.find(squash(passage))
-    return None if at < 0 else (keep[at], keep[at + len(squash(passage)) - 1] + 1)
+    kept = [(i, folded) for i, c in enumerate(text) if c.isalnum() for folded in c.casefold()]
+    wanted = letters_and_digits(passage)
+    at = "".join(folded for _, folded in kept).find(wanted)
+    return None if at < 0 else (kept[at][0], kept[at + len(wanted) - 1][0] + 1)
 
 
 def _overlaps(candidate, passage) -> bool:
