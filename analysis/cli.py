@@ -92,14 +92,24 @@ def codebook_validate(
     typer.echo(f"{file}: codebook {book.concept!r} is valid: {schemes}")
 
 
-def _coded(input: Path | None, codebook: Path | None):
-    """The codebook and the coded definitions, or exit with the error."""
+def _codebook(path: Path | None):
+    """The codebook at ``path`` (the bundled one when None), or exit with the error."""
     from coding.codebook import load_codebook
-    from coding.definitions import load_definitions
     from corpus.errors import InputError
 
     try:
-        book = load_codebook(codebook)
+        return load_codebook(path)
+    except InputError as exc:
+        fail(str(exc))
+
+
+def _coded(input: Path | None, codebook: Path | None):
+    """The codebook and the coded definitions, or exit with the error."""
+    from coding.definitions import load_definitions
+    from corpus.errors import InputError
+
+    book = _codebook(codebook)
+    try:
         return book, load_definitions(input, book)
     except InputError as exc:
         fail(str(exc))
@@ -311,6 +321,71 @@ def detect(
     typer.echo(f"wrote {written} scores to {out} (threshold {model.threshold:.2f})")
 
 
+class MeasurementLevel(StrEnum):
+    nominal = "nominal"
+    ordinal = "ordinal"
+    interval = "interval"
+    ratio = "ratio"
+
+
+@app.command()
+def reliability(
+    input: Annotated[
+        Path | None,
+        typer.Option("--input", help="Long CSV of ratings: item, coder, value (and scheme)."),
+    ] = None,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="A coding store: its coders' current values.")
+    ] = None,
+    scheme: Annotated[
+        str | None, typer.Option("--scheme", help="The scheme, when the ratings hold several.")
+    ] = None,
+    level: Annotated[
+        MeasurementLevel,
+        typer.Option("--level", help="Level of measurement for Krippendorff's alpha."),
+    ] = MeasurementLevel.nominal,
+    bootstrap: Annotated[
+        int, typer.Option("--bootstrap", min=0, help="Resamples for alpha's 95% interval.")
+    ] = 1000,
+    json_: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Inter-coder reliability: Krippendorff's alpha, Fleiss' kappa, Gwet's AC1, Cohen's kappa."""
+    import json
+
+    from coding.reliability import read_ratings, reliability_tables, select_scheme
+    from coding.reliability import reliability as measure
+    from corpus.errors import InputError
+
+    if (input is None) == (db is None):
+        fail("give exactly one of --input (a CSV of ratings) and --db (a coding store)")
+    try:
+        if input is not None:
+            ratings = read_ratings(input)
+        else:
+            from coding.store import current
+
+            if not db.is_file():
+                fail(f"{db}: no such coding store")
+            conn = _store(db)
+            try:
+                ratings = current(conn, sources=("human", "import"))
+            finally:
+                conn.close()
+    except InputError as exc:
+        fail(str(exc))
+    try:
+        result = measure(select_scheme(ratings, scheme), level.value, n_boot=bootstrap)
+    except InputError as exc:
+        fail(f"{input or db}: {exc}")
+    if json_:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        from analysis.show import print_frame
+
+        for title, frame in reliability_tables(result).items():
+            print_frame(frame, title)
+
+
 @app.command("train-detector")
 def train_detector(
     deft: Annotated[
@@ -345,6 +420,184 @@ def _progress(label: str, quiet: bool):
     from rich.progress import track
 
     return lambda items: track(items, description=label, transient=True)
+
+
+codings_app = typer.Typer(
+    help="The coding store: items, coders' decisions, their history and adjudication.",
+    no_args_is_help=True,
+)
+app.add_typer(codings_app, name="codings")
+StoreOption = Annotated[
+    Path, typer.Option("--db", help="The coding store (SQLite; may be the corpus database).")
+]
+
+
+def _store(db: Path):
+    """Open the coding store, or exit with the error."""
+    from coding.store import open_store
+    from corpus.errors import InputError
+
+    try:
+        return open_store(db)
+    except InputError as exc:
+        fail(str(exc))
+
+
+@codings_app.command("items")
+def codings_items(
+    db: StoreOption,
+    input: Annotated[
+        Path | None,
+        typer.Option("--input", help="CSV of items: id and definition (or text)."),
+    ] = None,
+    from_candidates: Annotated[
+        bool,
+        typer.Option("--candidates", help="Register the corpus's candidate definitions."),
+    ] = False,
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0.0, max=1.0, help="With --candidates.")
+    ] = 0.5,
+    codebook: CodebookOption = None,
+) -> None:
+    """Register items to code: the paper's 17 definitions unless --input or --candidates."""
+    import pandas as pd
+
+    from coding import store
+    from corpus.errors import InputError
+    from corpus.records import read_texts
+
+    book = _codebook(codebook)
+    conn = _store(db)
+    try:
+        if from_candidates:
+            added = store.add_candidate_items(conn, book.concept, min_score)
+        elif input is not None:
+            frame = pd.concat(read_texts(input, ("definition", "text")))
+            added = store.add_items(conn, frame, concept=book.concept, origin="csv")
+        elif codebook is None:
+            added = store.add_bundled_items(conn, book)
+        else:
+            fail("with --codebook, give the items with --input or --candidates")
+    except InputError as exc:
+        fail(str(exc))
+    total = len(store.items(conn))
+    typer.echo(f"{db}: {added} new item(s); {total} in all")
+
+
+@codings_app.command("propose")
+def codings_propose(
+    db: StoreOption,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="A trained model; the bundled one.")
+    ] = None,
+) -> None:
+    """Store the model's proposals for every item (source "model")."""
+    from coding import store
+    from coding.model import load_model
+    from corpus.errors import InputError
+
+    try:
+        fitted = load_model(model)
+    except InputError as exc:
+        fail(str(exc))
+    conn = _store(db)
+    stored = store.store_proposals(conn, fitted)
+    typer.echo(f"{db}: stored {stored} proposal(s) from the model")
+
+
+@codings_app.command("import")
+def codings_import(
+    files: Annotated[
+        list[Path], typer.Argument(help="CSV files: item, scheme, coder, value[, note].")
+    ],
+    db: StoreOption,
+    codebook: CodebookOption = None,
+) -> None:
+    """Import coders' decisions, each file whole or not at all.
+
+    A file with any invalid row is rejected and reported on stderr; the
+    others are stored. On a store without items, the paper's 17 definitions
+    are registered first.
+    """
+    from coding import store
+    from corpus.errors import InputError
+
+    book = _codebook(codebook)
+    conn = _store(db)
+    if conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 0 and codebook is None:
+        added = store.add_bundled_items(conn, book)
+        typer.echo(f"{db}: registered the {added} bundled definitions as items")
+    failed = 0
+    for file in files:
+        try:
+            stored = store.import_codings(conn, book, file)
+        except InputError as exc:
+            failed += 1
+            typer.echo(f"error: {exc}", err=True)
+            continue
+        typer.echo(f"{file}: stored {stored} decision(s)")
+    if failed:
+        raise typer.Exit(1)
+
+
+@codings_app.command("export")
+def codings_export(
+    db: StoreOption,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the decisions (CSV).")],
+    history: Annotated[
+        bool, typer.Option("--history", help="Every decision ever stored, not just current ones.")
+    ] = False,
+) -> None:
+    """Write each coder's current values (item, scheme, coder, value, note, timestamp)."""
+    from coding import store
+    from corpus.records import write_csv_chunks
+
+    conn = _store(db)
+    if history:
+        frame = store.history(conn)
+    else:
+        frame = store.current(conn, sources=["human", "import"])[store.CODING_COLUMNS]
+    if not write_csv_chunks(out, [frame]):
+        frame.to_csv(out, index=False)
+    typer.echo(f"wrote {len(frame)} decision(s) to {out}")
+
+
+@codings_app.command("disagreements")
+def codings_disagreements(
+    db: StoreOption,
+    scheme: Annotated[str | None, typer.Option("--scheme", help="Only this scheme.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write them as CSV.")] = None,
+) -> None:
+    """List the items whose coders disagree, with any adjudicated value."""
+    from coding import store
+
+    frame = store.disagreements(_store(db), scheme)
+    if out is not None:
+        frame.to_csv(out, index=False)
+        typer.echo(f"wrote {len(frame)} disagreement(s) to {out}")
+        return
+    typer.echo(frame.to_string(index=False) if len(frame) else "no disagreements")
+
+
+@codings_app.command("resolve")
+def codings_resolve(
+    db: StoreOption,
+    item: Annotated[str, typer.Option("--item", help="The item's id.")],
+    scheme: Annotated[str, typer.Option("--scheme", help="The scheme.")],
+    value: Annotated[str, typer.Option("--value", help="The adjudicated code.")],
+    adjudicator: Annotated[str, typer.Option("--adjudicator", help="Who decided.")],
+    note: Annotated[str, typer.Option("--note", help="Why.")] = "",
+    codebook: CodebookOption = None,
+) -> None:
+    """Record an adjudicated value, kept apart from the coders' own values."""
+    from coding import store
+
+    book = _codebook(codebook)
+    try:
+        store.resolve(_store(db), book, item, scheme, value, adjudicator, note)
+    except ValueError as exc:
+        fail(f"{item}, {scheme}: {exc}")
+    typer.echo(f"{db}: {item} {scheme} adjudicated as {value!r} by {adjudicator}")
 
 
 if __name__ == "__main__":

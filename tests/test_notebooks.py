@@ -23,7 +23,10 @@ def test_notebooks_are_stored_without_outputs():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs_top_to_bottom(path: Path, tmp_path):
+def test_notebook_runs_top_to_bottom(path: Path, tmp_path, monkeypatch):
+    # The coding notebook's store: a fresh file, never the one a developer may have set.
+    monkeypatch.setenv("DEFCODE_DB", str(tmp_path / "coding.db"))
+    monkeypatch.delenv("DEFCODE_CODER", raising=False)
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
