@@ -85,7 +85,7 @@ def table_latex(table: Table, *, longtable: bool | None = None) -> str:
         for c in table.headers
         if table.headers[c] in display.columns
     )
-    styler = display.style.hide(axis="index").format(escape_latex)
+    styler = display.style.hide(axis="index").format(lambda value: escape_latex(str(value)))
     styler = styler.format_index(escape_latex, axis=1)
     if table.cite:
         styler = styler.format(lambda key: rf"\citet{{{key}}}", subset=[table.headers["authors"]])
@@ -102,6 +102,13 @@ def table_latex(table: Table, *, longtable: bool | None = None) -> str:
         end = r"\end{longtable}" + "\n" if long else r"\end{table}"
         head, _, tail = latex.rpartition(end)
         latex = head + (end + note if long else note + end) + tail
+    if table.small:
+        size = "\\footnotesize\\setlength{\\tabcolsep}{3pt}\n"
+        if long:
+            latex = f"\\begingroup{size}{latex}\\endgroup\n"
+        else:  # a float resets the font size, so the change goes inside it
+            begin, _, rest = latex.partition("\n")
+            latex = f"{begin}\n{size}{rest}"
     return latex
 
 

@@ -36,6 +36,8 @@ class Table:
         place of the ``authors`` and ``year`` cells and the key column is hidden.
     number : int or None
         The table's number in the paper, kept in standalone LaTeX documents.
+    small : bool
+        Set in a smaller font with narrower column gaps in LaTeX, for wide tables.
     """
 
     name: str
@@ -46,6 +48,7 @@ class Table:
     note: str = ""
     cite: str | None = None
     number: int | None = None
+    small: bool = False
 
     def display(self) -> pd.DataFrame:
         """The cells as printed: authors joined with their year, headers as in the paper."""
@@ -100,8 +103,19 @@ def table2(input_csv: str | Path | None = None, codebook: Codebook | None = None
         Data columns: key (bundled) or id (user input), authors, year,
         definition, school, breadth.
     """
-    data = load_definitions(input_csv, codebook)
-    bundled = input_csv is None
+    return coded_table2(load_definitions(input_csv, codebook), bundled=input_csv is None)
+
+
+def coded_table2(data: pd.DataFrame, *, bundled: bool = False) -> Table:
+    """Table 2 from coded definitions already read (see :func:`table2`).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Columns ``key`` or ``id``, ``authors, year, definition, school, breadth``.
+    bundled : bool, default=False
+        Whether these are the paper's own 17, whose source note is printed.
+    """
     return Table(
         name="table2",
         data=data,
@@ -125,10 +139,14 @@ def table3() -> Table:
     Returns
     -------
     Table
-        Data columns: dimension, cluster, business_network (nine rows).
+        Data columns: dimension, cluster, business_network (nine rows), and
+        discussion: the paper's Section 6 text on that dimension (not printed
+        in the table).
     """
     path = resources.files("analysis") / "data" / "table3.csv"
-    data = read_records(Path(str(path)), required=["dimension", "cluster", "business_network"])
+    data = read_records(
+        Path(str(path)), required=["dimension", "cluster", "business_network", "discussion"]
+    )
     return Table(
         name="table3",
         data=data,

@@ -116,8 +116,20 @@ def test_table2_porter_definition_is_exact():
 
 def test_table3_has_nine_dimensions_as_printed():
     data = table3().data
-    assert list(data.columns) == ["dimension", "cluster", "business_network"]
-    assert [tuple(row) for row in data.itertuples(index=False)] == TABLE3
+    assert list(data.columns) == ["dimension", "cluster", "business_network", "discussion"]
+    assert [tuple(row) for row in data.iloc[:, :3].itertuples(index=False)] == TABLE3
+    assert list(table3().display().columns) == ["Dimensions", "Cluster", "Business network"]
+
+
+def test_table3_discussion_is_each_dimensions_section6_text(seed_text):
+    paper = squash(seed_text)
+    section6 = paper[paper.index(squash("6. Clusters and networks")) :]
+    data = table3().data.set_index("dimension")["discussion"]
+    for dimension, text in data.items():
+        assert squash(dimension + text) in section6, dimension
+    assert data["Geographic scope"].startswith("Two of the most influential contributors")
+    assert data["Initiation and development"].endswith("one or more well-established networks.")
+    assert data["Actor types"].startswith("The IMP approach is rooted in the study of industrial")
 
 
 @pytest.mark.parametrize("column", ["definition"])

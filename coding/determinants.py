@@ -1,0 +1,103 @@
+"""Mark which determinants a definition names, with spaCy's ``PhraseMatcher``.
+
+A determinant scheme is a codebook scheme whose categories list the words
+that name them as ``keywords`` (for clusters: other firms, local context,
+inter-firm relations, synergies, shared factor conditions, interdependence;
+the paper's Section 5). Keywords and texts are compared by lemma, so
+*relationships* matches the keyword *relationship* and *linked* matches *link*.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from coding.codebook import Codebook, Scheme
+from corpus.nlp import blank_english, lemma_lookup
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+
+def determinant_matcher(scheme: Scheme) -> PhraseMatcher:
+    """A ``PhraseMatcher`` on lemmas with one rule per category, its keywords as patterns.
+
+    Raises
+    ------
+    ValueError
+        When a category has no keywords to match.
+    """
+    return _matcher(scheme)
+
+
+@cache
+def _matcher(scheme: Scheme) -> PhraseMatcher:
+    from spacy.matcher import PhraseMatcher
+
+    matcher = PhraseMatcher(blank_english().vocab, attr="LEMMA")
+    for category in scheme.categories:
+        if not category.keywords:
+            raise ValueError(
+                f"scheme {scheme.name!r}, category {category.code!r}: no keywords to match"
+            )
+        matcher.add(category.code, list(_lemmatized(category.keywords)))
+    return matcher
+
+
+def _lemmatized(texts: Iterable[str]) -> Iterator[Doc]:
+    """Tokenized texts, lemmas looked up by the lower-case word as ``lemma_strings`` does."""
+    nlp = blank_english()
+    table = lemma_lookup()
+    for doc in nlp.tokenizer.pipe(str(t) for t in texts):
+        for token in doc:
+            token.lemma_ = table.get(token.lower, token.lower_)
+        yield doc
+
+
+def mark_determinants(
+    texts: Iterable[str], codebook: Codebook, scheme: str = "determinant"
+) -> pd.DataFrame:
+    """Which categories of a determinant scheme each text names, and with which words.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        The definitions.
+    codebook : Codebook
+        Holds the scheme; its categories' keywords are the patterns.
+    scheme : str, default="determinant"
+        The scheme's name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per text: a boolean column per category code, in codebook
+        order, then ``matches``: a dict of code to the words as written, in
+        text order.
+
+    Examples
+    --------
+    >>> from coding.codebook import load_codebook
+    >>> marks = mark_determinants(["Firms linked by trading relationships."], load_codebook())
+    >>> marks.loc[0, "matches"]
+    {'other_firms': ['Firms'], 'inter_firm_relations': ['linked', 'trading', 'relationships']}
+    """
+    chosen = codebook.scheme(scheme)
+    matcher = determinant_matcher(chosen)
+    strings = blank_english().vocab.strings
+    rows = []
+    for doc in _lemmatized(texts):
+        found: dict[str, list[str]] = {}
+        for rule, start, end in sorted(matcher(doc), key=lambda m: (m[1], m[2])):
+            words = found.setdefault(strings[rule], [])
+            span = doc[start:end].text
+            if span not in words:
+                words.append(span)
+        ordered = {code: found[code] for code in chosen.codes if code in found}
+        rows.append({**{code: code in found for code in chosen.codes}, "matches": ordered})
+    return pd.DataFrame(rows, columns=[*chosen.codes, "matches"])
