@@ -1,4 +1,4 @@
-# defcode: `make demo` reproduces the paper's tables; `make test` runs the tests.
+# defcode: `make demo` reproduces the paper's tables and writes the report; `make test` runs the tests.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/defcode tables --format all --out out
+	$(BIN)/defcode report --out out/report --quiet
 
 test: lint
 	$(BIN)/pytest

@@ -422,6 +422,122 @@ def _progress(label: str, quiet: bool):
     return lambda items: track(items, description=label, transient=True)
 
 
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report to.")] = Path(
+        "out/report"
+    ),
+    input: InputOption = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="A coding store: its agreed (or adjudicated) codes."),
+    ] = None,
+    codebook: CodebookOption = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="A trained model; the bundled one.")
+    ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Build report.pdf.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Write every table (CSV, Markdown, LaTeX) and figure (PDF, PNG), and report.tex/.pdf."""
+    from analysis.report import write_report
+    from coding.model import load_model
+    from corpus.errors import InputError
+
+    if input is not None and db is not None:
+        fail("give at most one of --input (a coded CSV) and --db (a coding store)")
+    if db is not None:
+        from coding.store import coded_items
+
+        if not db.is_file():
+            fail(f"{db}: no such coding store")
+        book = _codebook(codebook)
+        conn = _store(db)
+        coded = coded_items(conn, book, ("school", "breadth"))
+        if len(coded) < 2:
+            fail(f"{db}: {len(coded)} item(s) with agreed school and breadth; a report needs 2")
+    else:
+        conn = None
+        book, coded = _coded(input, codebook)
+    try:
+        fitted = load_model(model)
+        done = write_report(
+            coded, out, book, fitted, pdf=pdf, store=conn, progress=_progress("report", quiet)
+        )
+    except (InputError, RuntimeError) as exc:
+        fail(str(exc))
+    if done.problem:
+        typer.echo(f"warning: {done.problem}", err=True)
+    pdf_note = f"; {done.pdf}" if done.pdf else ""
+    typer.echo(f"wrote {len(done.files)} files to {out}/ from {len(coded)} definitions{pdf_note}")
+
+
+@app.command()
+def crosstab(
+    rows: Annotated[str, typer.Argument(help="The scheme whose codes are the rows.")] = "school",
+    columns: Annotated[
+        str, typer.Argument(help="The scheme whose codes are the columns.")
+    ] = "breadth",
+    input: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            help="Coded CSV (id, authors, year, definition, a column per scheme); "
+            "the paper's 17 definitions when omitted.",
+        ),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="A coding store: its agreed (or adjudicated) codes."),
+    ] = None,
+    codebook: CodebookOption = None,
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="File format.")] = (
+        TableFormat.all
+    ),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write the tables to.")
+    ] = None,
+) -> None:
+    """Cross-tabulate two schemes: counts with margins, row shares and a test of independence."""
+    from analysis.export import FORMATS, write_tables
+    from analysis.extended import crosstab_tables
+    from analysis.show import print_tables
+    from coding.definitions import load_definitions
+    from corpus.errors import InputError
+
+    if input is not None and db is not None:
+        fail("give at most one of --input (a coded CSV) and --db (a coding store)")
+    book = _codebook(codebook)
+    for name in (rows, columns):
+        try:
+            scheme = book.scheme(name)
+        except ValueError as exc:
+            fail(str(exc))
+        if scheme.multiple:
+            fail(f"scheme {name!r} allows several codes per item; cross-tabulate single codes")
+    if rows == columns:
+        fail(f"cross-tabulate two different schemes, not {rows!r} with itself")
+    if db is not None:
+        from coding.store import coded_items
+
+        if not db.is_file():
+            fail(f"{db}: no such coding store")
+        coded = coded_items(_store(db), book, (rows, columns))
+    else:
+        try:
+            coded = load_definitions(input, book, (rows, columns))
+        except InputError as exc:
+            fail(str(exc))
+    if len(coded) < 2:
+        fail(f"{len(coded)} item(s) coded in both {rows!r} and {columns!r}; a table needs 2")
+    built = crosstab_tables(coded, book, rows, columns)
+    print_tables(built)
+    if out is not None:
+        formats = FORMATS if format is TableFormat.all else (format.value,)
+        written = write_tables(built, out, formats)
+        typer.echo(f"wrote {len(written)} files to {out}/")
+
+
 codings_app = typer.Typer(
     help="The coding store: items, coders' decisions, their history and adjudication.",
     no_args_is_help=True,

@@ -51,10 +51,11 @@ class Table:
     small: bool = False
 
     def display(self) -> pd.DataFrame:
-        """The cells as printed: authors joined with their year, headers as in the paper."""
+        """The cells as printed: authors joined with their year (n.d. when unknown)."""
         frame = self.data.copy()
         if {"authors", "year"} <= set(frame.columns):
-            frame["authors"] = frame["authors"] + " (" + frame["year"].astype(str) + ")"
+            year = frame["year"].astype("string").replace("", pd.NA).fillna("n.d.")
+            frame["authors"] = frame["authors"].fillna("") + " (" + year + ")"
         columns = [c for c in self.headers if c in frame.columns]
         return frame[columns].rename(columns=self.headers)
 

@@ -23,7 +23,9 @@ def bundled_definitions_path(concept: str = "cluster") -> Path:
 
 
 def load_definitions(
-    path: str | Path | None = None, codebook: Codebook | None = None
+    path: str | Path | None = None,
+    codebook: Codebook | None = None,
+    schemes: tuple[str, ...] = CODED_SCHEMES,
 ) -> pd.DataFrame:
     """Read coded definitions, checking every row against the codebook.
 
@@ -38,12 +40,14 @@ def load_definitions(
         definition, school, breadth``; the bundled Table 2 when omitted.
     codebook : Codebook, optional
         The codes allowed; the bundled cluster codebook when omitted.
+    schemes : tuple of str, default=("school", "breadth")
+        The codebook's schemes coded in the file, one column each.
 
     Returns
     -------
     pandas.DataFrame
-        Columns: key or id, authors, year (int), definition, school, breadth;
-        codes normalised to the codebook's spelling.
+        Columns: key or id, authors, year (int), definition, then one per
+        scheme; codes normalised to the codebook's spelling.
 
     Raises
     ------
@@ -54,13 +58,11 @@ def load_definitions(
     codebook = codebook or load_codebook()
     header = _header(path)
     ident = "key" if "key" in header and "id" not in header else "id"
-    checks = {"year": whole_number} | {
-        name: codebook.scheme(name).normalize for name in CODED_SCHEMES
-    }
+    checks = {"year": whole_number} | {name: codebook.scheme(name).normalize for name in schemes}
     if ident == "key":
         checks["key"] = _check_key
     frame = read_records(
-        path, required=[ident, "authors", "year", "definition", *CODED_SCHEMES], checks=checks
+        path, required=[ident, "authors", "year", "definition", *schemes], checks=checks
     )
     repeated = frame[ident].duplicated(keep="first")
     if repeated.any():

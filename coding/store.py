@@ -564,17 +564,14 @@ def coded_items(
     meta = pd.read_sql_query("SELECT key AS doc, authors, year FROM documents", conn)
     meta = meta.drop_duplicates("doc").set_index("doc")
     bundled = load_definitions(codebook=codebook).set_index("key")[["authors", "year"]]
+    ids = found.index.to_series()
     frame = pd.DataFrame(
         {
-            "authors": found["doc"]
-            .map(meta["authors"])
-            .fillna(found.index.to_series().map(bundled["authors"])),
-            "year": found["doc"]
-            .map(meta["year"])
-            .fillna(found.index.to_series().map(bundled["year"])),
-            "definition": found["text"],
+            column: found["doc"].map(meta[column]).combine_first(ids.map(bundled[column]))
+            for column in ("authors", "year")
         }
     )
+    frame["definition"] = found["text"]
     for scheme in schemes:
         frame[scheme] = consensus(conn, scheme)
     frame = frame.dropna(subset=list(schemes))

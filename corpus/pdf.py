@@ -64,6 +64,25 @@ def pdf_pages(path: str | Path) -> list[str]:
         When the file is empty, not a PDF, damaged, encrypted, or has no text
         layer; the message names the file and the reason.
     """
+    return read_pdf(path)[0]
+
+
+def read_pdf(path: str | Path) -> tuple[list[str], dict[str, str]]:
+    """The cleaned text of each page of a PDF and its title and authors.
+
+    Returns
+    -------
+    pages : list of str
+        As :func:`pdf_pages`.
+    metadata : dict
+        ``title`` and ``authors`` from the PDF's document information, where
+        it has them (many PDFs do not; their year is never guessed).
+
+    Raises
+    ------
+    InputError
+        As :func:`pdf_pages`.
+    """
     import pypdfium2 as pdfium
 
     path = Path(path)
@@ -74,6 +93,12 @@ def pdf_pages(path: str | Path) -> list[str]:
     except pdfium.PdfiumError as exc:
         raise InputError(f"{path}: {_reason(str(exc))}") from None
     try:
+        info = pdf.get_metadata_dict(skip_empty=True)
+        metadata = {
+            ours: " ".join(info[theirs].split())
+            for ours, theirs in (("title", "Title"), ("authors", "Author"))
+            if info.get(theirs, "").strip()
+        }
         raw = []
         for index in range(len(pdf)):
             page = pdf[index]
@@ -89,7 +114,7 @@ def pdf_pages(path: str | Path) -> list[str]:
         raise InputError(f"{path}: the PDF has no pages")
     if not any(text.strip() for text in raw):
         raise InputError(f"{path}: no text layer (a scanned PDF needs OCR first)")
-    return clean_pages(raw)
+    return clean_pages(raw), metadata
 
 
 def _reason(message: str) -> str:

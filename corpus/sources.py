@@ -117,9 +117,10 @@ def read_source(path: str | Path, sha256: str | None = None) -> Source:
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
     if kind == "pdf":
-        from corpus.pdf import pdf_pages
+        from corpus.pdf import read_pdf
 
-        source.documents.append(Document(path.stem, tuple(pdf_pages(path)), {}))
+        pages, metadata = read_pdf(path)
+        source.documents.append(Document(path.stem, tuple(pages), metadata))
         return source
     text = decode_text(path.read_bytes(), path, source.warnings)
     if kind == "text":
