@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from analysis.qda_commands import qda_app
+
 app = typer.Typer(
     help="defcode: find, code and tabulate the published definitions of a concept.",
     no_args_is_help=True,
@@ -543,6 +545,7 @@ codings_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(codings_app, name="codings")
+app.add_typer(qda_app, name="qda")
 StoreOption = Annotated[
     Path, typer.Option("--db", help="The coding store (SQLite; may be the corpus database).")
 ]

@@ -1,0 +1,158 @@
+"""``defcode qda``: exchange codebooks and coded projects with other QDA programs.
+
+The commands write and read REFI-QDA codebooks (``.qdc``) and projects
+(``.qdpx``), the exchange format of NVivo, ATLAS.ti, MAXQDA and QualCoder.
+They are thin wrappers around :mod:`coding.qda`, :mod:`coding.qdpx` and
+:mod:`coding.qdpx_import`, imported inside each command so that
+``defcode --help`` starts fast. Errors go through :mod:`analysis.cli`'s own
+helpers (one ``error:`` line, exit status 1), imported when a command runs,
+since that module registers this sub-app when it loads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from coding.codebook import Codebook
+
+qda_app = typer.Typer(
+    help="Exchange codebooks (.qdc) and coded projects (.qdpx) with NVivo, ATLAS.ti, "
+    "MAXQDA and QualCoder (REFI-QDA).",
+    no_args_is_help=True,
+)
+
+CodebookOption = Annotated[
+    Path | None,
+    typer.Option("--codebook", help="Codebook YAML; the bundled cluster codebook when omitted."),
+]
+DbOption = Annotated[Path, typer.Option("--db", help="The coding store (SQLite).")]
+
+
+def _schemes(book: Codebook) -> str:
+    """The codebook's schemes with their numbers of codes, e.g. ``"school (5 codes)"``."""
+    return ", ".join(f"{s.name} ({len(s.categories)} codes)" for s in book.schemes.values())
+
+
+@qda_app.command("export-codebook")
+def export_codebook(
+    out: Annotated[Path, typer.Option("--out", help="The .qdc file to write.")],
+    codebook: CodebookOption = None,
+) -> None:
+    """Write the codebook as a REFI-QDA codebook: schemes as parent codes, categories below."""
+    from analysis.cli import _codebook
+    from coding.qda import codebook_to_qdc
+
+    book = _codebook(codebook)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(codebook_to_qdc(book))
+    codes = sum(len(s.categories) for s in book.schemes.values())
+    typer.echo(f"wrote {out}: {len(book.schemes)} schemes, {codes} codes of {book.concept!r}")
+
+
+@qda_app.command("import-codebook")
+def import_codebook(
+    file: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc).")],
+    out: Annotated[Path, typer.Option("--out", help="The codebook YAML file to write.")],
+) -> None:
+    """Turn a REFI-QDA codebook into a defcode codebook (YAML)."""
+    from analysis.cli import fail
+    from coding.qda import codebook_to_yaml, qdc_to_codebook
+    from corpus.errors import InputError
+
+    try:
+        book = qdc_to_codebook(file)
+    except InputError as exc:
+        fail(str(exc))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(codebook_to_yaml(book), encoding="utf-8")
+    typer.echo(f"wrote {out}: codebook {book.concept!r}: {_schemes(book)}")
+
+
+@qda_app.command("export")
+def export(
+    db: DbOption,
+    out: Annotated[Path, typer.Option("--out", help="The .qdpx file to write.")],
+    codebook: CodebookOption = None,
+    model: Annotated[
+        bool,
+        typer.Option("--model", help="Also write the model's proposals (coder defcode-model)."),
+    ] = False,
+) -> None:
+    """Write the items and every coder's decisions as a REFI-QDA project (.qdpx)."""
+    from analysis.cli import _codebook, _store, fail
+    from coding.qdpx import export_project
+    from corpus.errors import InputError
+
+    if not db.is_file():
+        fail(f"{db}: no such coding store")
+    book = _codebook(codebook)
+    sources = ("human", "import", "model") if model else ("human", "import")
+    conn = _store(db)
+    try:
+        report = export_project(conn, out, book, sources=sources)
+    except InputError as exc:
+        fail(f"{db}: {exc}")
+    finally:
+        conn.close()
+    for line in report.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    typer.echo(
+        f"wrote {out}: {report.sources} source(s), {report.items} item(s), {report.decisions} "
+        f"decision(s) as {report.codings} coding(s) by {report.users} coder(s), "
+        f"{report.notes} note(s)"
+    )
+
+
+@qda_app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx).")],
+    db: DbOption,
+    codebook: Annotated[
+        Path | None,
+        typer.Option(
+            "--codebook",
+            help="Codebook YAML the project's codes map to (by name); when omitted, the "
+            "codebook is made from the project's own CodeBook.",
+        ),
+    ] = None,
+    codebook_out: Annotated[
+        Path | None,
+        typer.Option("--codebook-out", help="Write the codebook the import coded with (YAML)."),
+    ] = None,
+) -> None:
+    """Store a project's selections as items and its codings as decisions, all or nothing."""
+    from analysis.cli import _codebook, _store, fail
+    from coding.qda import codebook_to_yaml
+    from coding.qdpx_import import import_project
+    from corpus.errors import InputError
+
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    book = _codebook(codebook) if codebook is not None else None
+    conn = _store(db)
+    try:
+        report = import_project(file, conn, book)
+    except InputError as exc:
+        fail(str(exc))
+    finally:
+        conn.close()
+    for line in report.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    used = report.codebook
+    if report.derived:
+        typer.echo(f"made codebook {used.concept!r} from the project's CodeBook: " + _schemes(used))
+    if codebook_out is not None:
+        codebook_out.parent.mkdir(parents=True, exist_ok=True)
+        codebook_out.write_text(codebook_to_yaml(used), encoding="utf-8")
+        typer.echo(f"wrote {codebook_out}")
+    elif report.derived:
+        typer.echo("give --codebook-out FILE to keep that codebook for coding on")
+    typer.echo(
+        f"{db}: stored {report.items} new item(s) and {report.decisions} decision(s) from "
+        f"{report.sources} source(s) and {report.codings} coding(s); "
+        f"{report.skipped} decision(s) were already stored"
+    )
