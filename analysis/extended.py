@@ -39,8 +39,9 @@ def crosstab_tables(
     -------
     list of Table
         ``<rows>_by_<columns>`` (counts with margins; the test and its caveat
-        in the note), ``<rows>_by_<columns>_shares`` (row shares) and
-        ``<rows>_by_<columns>_test`` (the test's figures).
+        in the note), ``<rows>_by_<columns>_shares`` (row shares),
+        ``<rows>_by_<columns>_column_shares`` and ``<rows>_by_<columns>_test``
+        (the test's figures).
     """
     first, second = codebook.scheme(rows), codebook.scheme(columns)
     counts = crosstab(coded, rows, columns, row_order=first.codes, column_order=second.codes)
@@ -52,7 +53,8 @@ def crosstab_tables(
         if test.pvalue is not None
         else test.caveat
     )
-    share = shares(counts, "row").round(3)
+    row_shares = shares(counts, "row").round(3)
+    column_shares = shares(counts, "column").round(3)
     return [
         Table(
             name=name,
@@ -64,8 +66,15 @@ def crosstab_tables(
         ),
         Table(
             name=f"{name}_shares",
-            data=_with_index(share),
+            data=_with_index(row_shares),
             caption=f"{first.label} by {second.label.lower()}: row shares",
+            headers=headers,
+            widths={rows: "6cm"},
+        ),
+        Table(
+            name=f"{name}_column_shares",
+            data=_with_index(column_shares),
+            caption=f"{first.label} by {second.label.lower()}: column shares",
             headers=headers,
             widths={rows: "6cm"},
         ),

@@ -125,10 +125,13 @@ def test_any_two_schemes_of_a_user_codebook(tmp_path):
     coded = pd.DataFrame(
         {"level": ["micro"] * 3 + ["macro"] * 3, "tone": ["plain", "plain", "loud"] * 2}
     )
-    counts, row_shares, _ = crosstab_tables(coded, load_codebook(path), "level", "tone")
+    counts, row_shares, column_shares, _ = crosstab_tables(
+        coded, load_codebook(path), "level", "tone"
+    )
     assert counts.name == "level_by_tone"
     assert counts.data.set_index("level").loc["micro", "plain"] == 2
     assert row_shares.data.set_index("level").loc["Total", "Total"] == 1
+    assert column_shares.data.set_index("level")["plain"].tolist() == [0.5, 0.5, 1.0]
     assert "Fisher's exact test" in counts.note
 
     csv = tmp_path / "coded.csv"
