@@ -104,9 +104,17 @@ def scores(true: pd.Series, predicted: pd.Series) -> dict[str, float]:
 
 
 def confusion(true: pd.Series, predicted: pd.Series, labels: list[str]) -> pd.DataFrame:
-    """Confusion matrix with the codebook's codes as row (true) and column labels."""
+    """Confusion matrix with the codebook's codes as row (true) and column labels.
+
+    With no items, all counts are 0 (scikit-learn refuses empty input).
+    """
+    counts = (
+        confusion_matrix(true, predicted, labels=labels)
+        if len(true)
+        else np.zeros((len(labels), len(labels)), dtype=np.int64)
+    )
     return pd.DataFrame(
-        confusion_matrix(true, predicted, labels=labels),
+        counts,
         index=pd.Index(labels, name="true"),
         columns=pd.Index(labels, name="predicted"),
     )

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 from typer.testing import CliRunner
 
-from analysis.agreement import agreement, loo_proposals
+from analysis.agreement import agreement, loo_proposals, store_agreement
 from analysis.cli import app
 from analysis.crosstab import crosstab, independence_test, shares
 from analysis.extended import crosstab_tables
@@ -253,3 +253,21 @@ def test_report_from_a_coding_store_uses_the_agreed_codes(tmp_path, coded):
     # bob's change of mind on porter1998 is the only difference between the two coders
     ann, bob = coders.loc[("breadth", "ann")], coders.loc[("breadth", "bob")]
     assert abs(ann["accuracy"] - bob["accuracy"]) == pytest.approx(1 / 17, abs=1e-3)
+
+
+def test_a_coder_with_no_item_in_common_with_the_proposals_gets_n_0(tmp_path):
+    with store.open_store(tmp_path / "coding.db") as conn:
+        store.add_bundled_items(conn, CODEBOOK)
+        store.record(conn, CODEBOOK, "porter1998", "school", "ann", "Michael Porter")
+        assert store_agreement(conn, "school", SCHOOLS).empty
+        store.store_proposals(conn, load_model())
+        new = pd.DataFrame({"id": ["new1"], "text": ["A cluster is a group of firms."]})
+        store.add_items(conn, new, concept="cluster", origin="csv")
+        store.record(conn, CODEBOOK, "new1", "school", "cy", "Michael Porter")
+        result = store_agreement(conn, "school", SCHOOLS).set_index("coder")
+    assert result.loc["ann", "n"] == 1 and result.loc["ann", "accuracy"] == 1.0
+    assert result.loc["cy", "n"] == 0
+    assert result.loc["cy", ["accuracy", "kappa"]].isna().all()
+    empty = agreement(pd.Series({"a": "x"}), pd.Series({"b": "x"}), ["x", "y"])
+    assert (empty["n"], empty["accuracy"], empty["kappa"]) == (0, None, None)
+    assert empty["confusion"].to_numpy().tolist() == [[0, 0], [0, 0]]
