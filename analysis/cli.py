@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from analysis.qda_commands import qda_app
+
+if TYPE_CHECKING:
+    from coding.codebook import Codebook
 
 app = typer.Typer(
     help="defcode: find, code and tabulate the published definitions of a concept.",
@@ -106,15 +109,33 @@ def _codebook(path: Path | None):
 
 
 def _coded(input: Path | None, codebook: Path | None):
-    """The codebook and the coded definitions, or exit with the error."""
+    """The codebook and the coded definitions (school and breadth), or exit with the error."""
+    book = _codebook(codebook)
+    return book, _agreed(input, None, book, ("school", "breadth"))[0]
+
+
+def _agreed(input: Path | None, db: Path | None, book: Codebook, schemes: tuple[str, ...]):
+    """Coded definitions from a coded CSV (the paper's when None) or a store's agreed codes.
+
+    Returns the definitions and the store's connection (None for a CSV), or
+    exits with the error.
+    """
     from coding.definitions import load_definitions
     from corpus.errors import InputError
 
-    book = _codebook(codebook)
-    try:
-        return book, load_definitions(input, book)
-    except InputError as exc:
-        fail(str(exc))
+    if input is not None and db is not None:
+        fail("give at most one of --input (a coded CSV) and --db (a coding store)")
+    if db is None:
+        try:
+            return load_definitions(input, book, schemes), None
+        except InputError as exc:
+            fail(str(exc))
+    from coding.store import coded_items
+
+    if not db.is_file():
+        fail(f"{db}: no such coding store")
+    conn = _store(db)
+    return coded_items(conn, book, schemes), conn
 
 
 InputOption = Annotated[
@@ -446,21 +467,10 @@ def report(
     from coding.model import load_model
     from corpus.errors import InputError
 
-    if input is not None and db is not None:
-        fail("give at most one of --input (a coded CSV) and --db (a coding store)")
-    if db is not None:
-        from coding.store import coded_items
-
-        if not db.is_file():
-            fail(f"{db}: no such coding store")
-        book = _codebook(codebook)
-        conn = _store(db)
-        coded = coded_items(conn, book, ("school", "breadth"))
-        if len(coded) < 2:
-            fail(f"{db}: {len(coded)} item(s) with agreed school and breadth; a report needs 2")
-    else:
-        conn = None
-        book, coded = _coded(input, codebook)
+    book = _codebook(codebook)
+    coded, conn = _agreed(input, db, book, ("school", "breadth"))
+    if len(coded) < 2:
+        fail(f"{db or input}: {len(coded)} definition(s) with school and breadth; a report needs 2")
     try:
         fitted = load_model(model)
         done = write_report(
@@ -504,11 +514,7 @@ def crosstab(
     from analysis.export import FORMATS, write_tables
     from analysis.extended import crosstab_tables
     from analysis.show import print_tables
-    from coding.definitions import load_definitions
-    from corpus.errors import InputError
 
-    if input is not None and db is not None:
-        fail("give at most one of --input (a coded CSV) and --db (a coding store)")
     book = _codebook(codebook)
     for name in (rows, columns):
         try:
@@ -519,17 +525,7 @@ def crosstab(
             fail(f"scheme {name!r} allows several codes per item; cross-tabulate single codes")
     if rows == columns:
         fail(f"cross-tabulate two different schemes, not {rows!r} with itself")
-    if db is not None:
-        from coding.store import coded_items
-
-        if not db.is_file():
-            fail(f"{db}: no such coding store")
-        coded = coded_items(_store(db), book, (rows, columns))
-    else:
-        try:
-            coded = load_definitions(input, book, (rows, columns))
-        except InputError as exc:
-            fail(str(exc))
+    coded, _ = _agreed(input, db, book, (rows, columns))
     if len(coded) < 2:
         fail(f"{len(coded)} item(s) coded in both {rows!r} and {columns!r}; a table needs 2")
     built = crosstab_tables(coded, book, rows, columns)

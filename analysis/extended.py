@@ -53,8 +53,16 @@ def crosstab_tables(
         if test.pvalue is not None
         else test.caveat
     )
-    row_shares = shares(counts, "row").round(3)
-    column_shares = shares(counts, "column").round(3)
+    share_tables = [
+        Table(
+            name=f"{name}_{prefix}shares",
+            data=_with_index(shares(counts, by).round(3)),
+            caption=f"{first.label} by {second.label.lower()}: {by} shares",
+            headers=headers,
+            widths={rows: "6cm"},
+        )
+        for by, prefix in (("row", ""), ("column", "column_"))
+    ]
     return [
         Table(
             name=name,
@@ -64,20 +72,7 @@ def crosstab_tables(
             widths={rows: "6cm"},
             note=note,
         ),
-        Table(
-            name=f"{name}_shares",
-            data=_with_index(row_shares),
-            caption=f"{first.label} by {second.label.lower()}: row shares",
-            headers=headers,
-            widths={rows: "6cm"},
-        ),
-        Table(
-            name=f"{name}_column_shares",
-            data=_with_index(column_shares),
-            caption=f"{first.label} by {second.label.lower()}: column shares",
-            headers=headers,
-            widths={rows: "6cm"},
-        ),
+        *share_tables,
         Table(
             name=f"{name}_test",
             data=test.to_frame().reset_index(names="statistic"),

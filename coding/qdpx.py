@@ -55,6 +55,7 @@ from coding.qda import (
 from coding.store import history
 from coding.store import items as stored_items
 from corpus.errors import InputError
+from corpus.store import document_pages
 
 __all__ = ["ITEM_BREAK", "PAGE_BREAK", "QdpxReport", "export_project"]
 
@@ -219,12 +220,7 @@ def _document_pages(
         "SELECT id, title FROM documents WHERE key = ? ORDER BY id", (doc,)
     ).fetchall()
     for document_id, title in documents:
-        pages = [
-            text
-            for (text,) in conn.execute(
-                "SELECT text FROM pages WHERE document_id = ? ORDER BY number", (document_id,)
-            )
-        ]
+        pages = document_pages(conn, document_id)
         fitting = sum(_fits(row, pages) for row in rows)
         if fitting > best[0]:
             best = (fitting, title, pages)

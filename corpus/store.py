@@ -223,13 +223,13 @@ def unscanned(conn: sqlite3.Connection, concept: str) -> Iterator[tuple[int, str
         (concept,),
     ).fetchall()
     for document_id, uid in rows:
-        pages = [
-            text
-            for (text,) in conn.execute(
-                "SELECT text FROM pages WHERE document_id = ? ORDER BY number", (document_id,)
-            )
-        ]
-        yield document_id, uid, pages
+        yield document_id, uid, document_pages(conn, document_id)
+
+
+def document_pages(conn: sqlite3.Connection, document_id: int) -> list[str]:
+    """The text of a stored document's pages, page 1 first."""
+    query = "SELECT text FROM pages WHERE document_id = ? ORDER BY number"
+    return [text for (text,) in conn.execute(query, (document_id,))]
 
 
 def store_scan(
