@@ -1,6 +1,6 @@
 """Train, save and load a model: one fitted classifier per coded scheme.
 
-A model file is a joblib pickle holding the classifiers, the codebook they
+A model file is a gzipped pickle holding the classifiers, the codebook they
 were trained with, the hyperparameters chosen, a digest of the training data
 and the library versions. Load only model files you trust: unpickling runs code.
 """
@@ -109,14 +109,14 @@ def train(
 
 
 def save_model(model: Model, path: str | Path) -> Path:
-    """Write ``model`` to ``path`` (joblib, compressed)."""
+    """Write ``model`` to ``path`` (gzipped pickle)."""
     bundle = {"codebook": model.codebook, "classifiers": model.classifiers, "info": model.info}
     return save_pickle(bundle, path)
 
 
 def bundled_model_path(concept: str = "cluster") -> Path:
     """The model that ships with defcode for a bundled codebook."""
-    return Path(str(resources.files("coding") / "data" / concept / "model.joblib"))
+    return Path(str(resources.files("coding") / "data" / concept / "model.pkl.gz"))
 
 
 def load_model(path: str | Path | None = None) -> Model:

@@ -87,7 +87,6 @@ def ingest(
     IngestReport
     """
     from corpus import store
-    from corpus.finder import find_definitions
 
     report = IngestReport()
     files = expand_paths(paths, report)
@@ -108,52 +107,110 @@ def ingest(
                 report.warnings.append(f"{path}: same content as {twin}, already stored")
             else:
                 pending.append((path, digest))
-        for source in progress(_Prefetched(pending)):
-            if isinstance(source, str):
-                report.failures.append(source)
-                continue
-            found = {
-                document.digest: find_definitions(document.pages, terms)
-                for document in source.documents
-            }
-            skipped = store.store_source(conn, source, concept, list(terms), found)
-            report.stored += 1
-            report.documents += len(source.documents) - len(skipped)
-            report.pages += sum(len(d.pages) for d in source.documents)
-            report.candidates += sum(len(frame) for frame in found.values())
-            report.warnings.extend(source.warnings + skipped)
-            report.failures.extend(source.problems)
+        with _Prefetched(pending) as sources:
+            from corpus.finder import find_in_documents
+
+            # Searching no documents loads spaCy and the detector while the first files are read.
+            find_in_documents([], terms)
+
+            for batch in _batches(progress(sources), BATCH_PAGES):
+                readable = [source for source in batch if not isinstance(source, str)]
+                documents = [document for source in readable for document in source.documents]
+                frames = find_in_documents([document.pages for document in documents], terms)
+                found = {d.digest: frame for d, frame in zip(documents, frames, strict=True)}
+                for source in batch:
+                    if isinstance(source, str):
+                        report.failures.append(source)
+                        continue
+                    mine = {d.digest: found[d.digest] for d in source.documents}
+                    skipped = store.store_source(conn, source, concept, list(terms), mine)
+                    report.stored += 1
+                    report.documents += len(source.documents) - len(skipped)
+                    report.pages += sum(len(d.pages) for d in source.documents)
+                    report.candidates += sum(len(frame) for frame in mine.values())
+                    report.warnings.extend(source.warnings + skipped)
+                    report.failures.extend(source.problems)
     finally:
         conn.close()
     return report
 
 
-class _Prefetched:
-    """Sources read one thread ahead of their use, at most ``depth`` files ahead.
+#: Pages searched together: their candidates are scored in one detector call.
+BATCH_PAGES = 250
 
-    PDFium releases the GIL while it extracts text, so the next files are read
-    while this thread searches and stores the last one. Only that one thread
-    calls PDFium, which is not thread-safe. Each item is a :class:`Source` or
+
+def _batches(sources: Iterable[Source | str], pages: int) -> Iterator[list[Source | str]]:
+    """Consecutive sources (or error messages) holding at least ``pages`` pages together."""
+    batch, count = [], 0
+    for source in sources:
+        batch.append(source)
+        if not isinstance(source, str):
+            count += sum(len(document.pages) for document in source.documents)
+        if count >= pages:
+            yield batch
+            batch, count = [], 0
+    if batch:
+        yield batch
+
+
+class _Prefetched:
+    """Sources read by a child process ahead of their use, at most ``depth`` files ahead.
+
+    Reading starts on entering the ``with`` block, so that the first files are
+    extracted while this process loads spaCy and the detector. A process, not a
+    thread: PDFium's many short calls each give up the GIL and must win it back
+    from this process's Python work, which slowed reading threefold. And a file
+    that crashes PDFium takes down the child, not the batch: it is reported and
+    a new child reads the rest. Only the child calls PDFium, which is not
+    thread-safe. The child starts the platform's default way (fork on Linux;
+    spawn elsewhere, where a script that calls :func:`ingest` needs the
+    ``if __name__ == "__main__":`` guard). Each item is a :class:`Source` or
     the message of the error reading it raised.
     """
 
-    def __init__(self, files: list[tuple[Path, str]], depth: int = 8) -> None:
+    def __init__(self, files: list[tuple[Path, str]], depth: int = 64) -> None:
         self.files, self.depth = files, depth
 
     def __len__(self) -> int:
         return len(self.files)
 
-    def __iter__(self) -> Iterator[Source | str]:
+    def __enter__(self) -> _Prefetched:
         from collections import deque
-        from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(1, thread_name_prefix="defcode-read") as pool:
-            ahead = deque(pool.submit(_read, *file) for file in self.files[: self.depth])
-            for file in self.files[self.depth :]:
-                ahead.append(pool.submit(_read, *file))
-                yield ahead.popleft().result()
-            while ahead:
-                yield ahead.popleft().result()
+        self._waiting = deque(self.files)
+        self._ahead: deque = deque()
+        self._start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _start(self) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._pool = ProcessPoolExecutor(1)
+        self._fill()
+
+    def _fill(self) -> None:
+        while self._waiting and len(self._ahead) < self.depth:
+            file = self._waiting.popleft()
+            self._ahead.append((file, self._pool.submit(_read, *file)))
+
+    def __iter__(self) -> Iterator[Source | str]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        while self._ahead:
+            (path, _), future = self._ahead.popleft()
+            try:
+                source = future.result()
+            except BrokenProcessPool:
+                source = f"{path}: the reader crashed on it (a PDFium fault?); skipped"
+                self._waiting.extendleft(reversed([file for file, _ in self._ahead]))
+                self._ahead.clear()
+                self._pool.shutdown(wait=True)
+                self._start()
+            self._fill()
+            yield source
 
 
 def _read(path: Path, sha256: str) -> Source | str:

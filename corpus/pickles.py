@@ -1,10 +1,14 @@
-"""Save and load defcode's fitted models as joblib pickles, with the library versions.
+"""Save and load defcode's fitted models as gzipped pickles, with the library versions.
 
-Load only files you trust: unpickling runs code.
+The standard library's pickle is used rather than joblib's: joblib reads with
+a pure-Python unpickler, which took 1 s for the shipped detector where C
+pickle takes 0.1 s. Load only files you trust: unpickling runs code.
 """
 
 from __future__ import annotations
 
+import gzip
+import pickle
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,12 +25,16 @@ def library_versions(*names: str) -> dict[str, str]:
 
 
 def save_pickle(bundle: Mapping[str, Any], path: str | Path) -> Path:
-    """Write ``bundle`` to ``path`` (joblib, compress=3), creating its folder."""
-    import joblib
+    """Write ``bundle`` to ``path`` (pickle protocol 5, gzip level 6), creating its folder.
 
+    The file is written beside ``path`` and then renamed over it, so that a
+    failed write never leaves half a model.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(dict(bundle), path, compress=3)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(gzip.compress(pickle.dumps(dict(bundle), protocol=5), compresslevel=6))
+    partial.replace(path)
     return path
 
 
@@ -45,10 +53,8 @@ def load_pickle(path: str | Path, what: str) -> Any:
     InputError
         ``"<path>: no such <what> file"`` or ``"<path>: not a defcode <what> (...)"``.
     """
-    import joblib
-
     try:
-        return joblib.load(path)
+        return pickle.loads(gzip.decompress(Path(path).read_bytes()))
     except FileNotFoundError:
         raise InputError(f"{path}: no such {what} file") from None
     except Exception as exc:  # any unpickling failure means "not one of ours"

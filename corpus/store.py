@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from corpus.errors import InputError
 from corpus.sources import Source
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -254,6 +256,8 @@ def candidates(conn: sqlite3.Connection, concept: str, min_score: float = 0.0) -
         Columns ``id, doc, page, start, end, text, score, rule``, in document,
         page and character order; ``doc`` is the document's key.
     """
+    import pandas as pd
+
     return pd.read_sql_query(
         'SELECT c.id, d.key AS doc, p.number AS page, c.start, c."end", c.text, c.score, c.rule '
         "FROM candidates c JOIN pages p ON p.id = c.page_id "

@@ -80,7 +80,7 @@ def test_train_then_classify_with_the_saved_model(tmp_path):
         ",Regional innovation systems and learning regions,B\n"
         "c,C,2003,A cluster is firms of the same industry located together.,Alfred Marshall,N\n",
     )
-    model = tmp_path / "model.joblib"
+    model = tmp_path / "model.pkl.gz"
     result = runner.invoke(app, ["train", "--input", str(coded), "--model", str(model)])
     assert result.exit_code == 0, result.output
     assert "3 definitions" in result.output
@@ -93,7 +93,7 @@ def test_train_then_classify_with_the_saved_model(tmp_path):
 
 
 def test_loading_something_else_as_a_model_fails_clearly(tmp_path):
-    junk = _write(tmp_path / "junk.joblib", "not a pickle")
+    junk = _write(tmp_path / "junk.pkl.gz", "not a pickle")
     source = _write(tmp_path / "d.csv", "id,definition\na,A cluster is firms.\n")
     result = _classify(source, tmp_path / "o.csv", "--model", str(junk))
     assert result.exit_code == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 
@@ -10,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from analysis.cli import app
+from corpus import ingest as ingest_module
 from corpus import store
 from corpus.ingest import ingest
 from tests.conftest import ROOT
@@ -285,3 +287,54 @@ def test_detect_names_a_file_without_a_text_column(tmp_path):
     assert result.exit_code == 1
     assert f"{bad}: needs columns 'id' and 'text'" in result.stderr
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_documents_searched_together_give_each_document_its_own_candidates(monkeypatch):
+    from corpus.detector import Detector
+    from corpus.finder import find_definitions, find_in_documents
+
+    documents = [
+        ["Nothing to see.", "A CLUSTER IS DEFINED AS A GROUP OF FIRMS."],
+        ["No concept here at all."],
+        [
+            "Industrial districts are local systems of small firms.",
+            "Clusters mean firms in one place.",
+        ],
+    ]
+    alone = [find_definitions(pages, TERMS) for pages in documents]
+    calls = []
+    real = Detector.score
+    monkeypatch.setattr(
+        Detector, "score", lambda self, texts: calls.append(texts) or real(self, texts)
+    )
+    together = find_in_documents(documents, TERMS)
+    assert len(calls) == 1 and len(calls[0]) == 3
+    assert len(together) == 3
+    for frame, expected in zip(together, alone, strict=True):
+        pd.testing.assert_frame_equal(frame, expected)
+    assert together[0]["page"].tolist() == [2] and together[1].empty
+    assert together[2]["page"].tolist() == [1, 2]
+
+
+def _crashing_read(path, sha256):
+    """The reader, except that it dies on ``crash.txt`` as PDFium may on a hostile PDF."""
+    if path.name == "crash.txt":
+        os._exit(70)
+    return _real_read(path, sha256)
+
+
+_real_read = ingest_module._read
+
+
+def test_a_file_that_kills_the_reader_is_reported_and_the_rest_are_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest_module, "_read", _crashing_read)
+    for name in ("a.txt", "crash.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(f"A cluster is a group of firms ({name}).\n")
+    report = ingest([tmp_path], tmp_path / "c.db", "cluster", TERMS)
+    assert report.failures == [
+        f"{tmp_path / 'crash.txt'}: the reader crashed on it (a PDFium fault?); skipped"
+    ]
+    assert (report.stored, report.candidates) == (3, 3)
+    conn = store.connect(tmp_path / "c.db")
+    assert {k for (k,) in conn.execute("SELECT key FROM documents")} == {"a", "b", "c"}
+    conn.close()
