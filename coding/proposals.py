@@ -49,15 +49,9 @@ def propose(
     coef = model.model_.coef_
     if coef.shape[0] == 1:  # binary: the weights favour classes_[1] over classes_[0]
         coef = np.vstack([np.zeros_like(coef[0]), coef[0]])
-    coef = coef[model._order]
-    names = model.feature_names()
-    terms = []
-    for row, (b, s) in enumerate(zip(best, second, strict=True)):
-        start, end = features.indptr[row], features.indptr[row + 1]
-        columns = features.indices[start:end]
-        push = features.data[start:end] * (coef[b, columns] - coef[s, columns])
-        top = np.argsort(-push)[:n_terms]
-        terms.append([str(names[columns[i]]) for i in top if push[i] > 0])
+    terms = _pushing_terms(
+        features, coef[model._order], best, second, model.feature_names(), n_terms
+    )
     similarity = (words @ model.example_words_.T).toarray()
     nearest = similarity.argmax(axis=1) if similarity.shape[1] else np.zeros(len(lemmas), int)
     rows = np.arange(len(lemmas))
@@ -74,6 +68,32 @@ def propose(
     )
     out["reason"] = [_reason(row) for row in out.itertuples()]
     return out
+
+
+def _pushing_terms(
+    features: Any,
+    coef: np.ndarray,
+    best: np.ndarray,
+    second: np.ndarray,
+    names: np.ndarray,
+    n_terms: int,
+) -> list[list[str]]:
+    """Each row's features that pushed ``best`` over ``second`` most, strongest first.
+
+    All rows at once: one push per stored value of the CSR ``features``, then
+    one sort by row and descending push (ties in feature order).
+    """
+    counts = np.diff(features.indptr)
+    rows = np.repeat(np.arange(len(counts)), counts)
+    columns = features.indices
+    push = features.data * (coef[best[rows], columns] - coef[second[rows], columns])
+    order = np.lexsort((-push, rows))
+    rank = np.arange(len(order)) - features.indptr[rows[order]]
+    kept = order[(rank < n_terms) & (push[order] > 0)]
+    terms: list[list[str]] = [[] for _ in counts]
+    for row, column in zip(rows[kept].tolist(), columns[kept].tolist(), strict=True):
+        terms[row].append(str(names[column]))
+    return terms
 
 
 def _reason(row: Any) -> str:

@@ -15,6 +15,7 @@ from coding.classifier import DefinitionClassifier
 from coding.codebook import load_codebook
 from coding.definitions import load_definitions
 from coding.proposals import propose
+from corpus.nlp import lemma_strings
 
 SCHOOLS = [
     "Alfred Marshall",
@@ -104,3 +105,23 @@ def test_binary_scheme_proposal_terms_favour_the_proposed_code(definitions, book
     assert set(proposals["code"]) <= {"B", "N"}
     assert (proposals["confidence"] >= 0.5).all()
     assert proposals["terms"].map(len).gt(0).any()
+
+
+def test_proposal_terms_are_the_strongest_pushes_of_each_row(definitions, book):
+    model = DefinitionClassifier(codebook=book).fit(
+        definitions["definition"], definitions["school"]
+    )
+    texts = [*definitions["definition"], "Nothing in common.", ""]
+    proposals = propose(model, texts, n_terms=4)
+    features = model._features(lemma_strings(texts))
+    coef = model.model_.coef_[model._order]
+    names = model.feature_names()
+    index = {code: i for i, code in enumerate(model.classes_)}
+    for row, proposal in enumerate(proposals.itertuples()):
+        b, s = index[proposal.code], index[proposal.runner_up]
+        start, end = features.indptr[row], features.indptr[row + 1]
+        columns = features.indices[start:end]
+        push = features.data[start:end] * (coef[b, columns] - coef[s, columns])
+        top = np.argsort(-push, kind="stable")[:4]
+        assert proposal.terms == [str(names[columns[i]]) for i in top if push[i] > 0]
+    assert proposals["terms"].map(len).max() == 4
