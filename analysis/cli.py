@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from analysis.exits import codebook_or_exit, fail, store_or_exit
 from analysis.qda_commands import qda_app
 
 if TYPE_CHECKING:
@@ -36,12 +37,6 @@ class TableFormat(StrEnum):
 @app.callback()
 def main() -> None:
     """defcode: find, code and tabulate the published definitions of a concept."""
-
-
-def fail(message: str) -> None:
-    """Print ``message`` on stderr and exit with status 1."""
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
 
 
 @app.command()
@@ -98,20 +93,9 @@ def codebook_validate(
     typer.echo(f"{file}: codebook {book.concept!r} is valid: {schemes}")
 
 
-def _codebook(path: Path | None):
-    """The codebook at ``path`` (the bundled one when None), or exit with the error."""
-    from coding.codebook import load_codebook
-    from corpus.errors import InputError
-
-    try:
-        return load_codebook(path)
-    except InputError as exc:
-        fail(str(exc))
-
-
 def _coded(input: Path | None, codebook: Path | None):
     """The codebook and the coded definitions (school and breadth), or exit with the error."""
-    book = _codebook(codebook)
+    book = codebook_or_exit(codebook)
     return book, _agreed(input, None, book, ("school", "breadth"))[0]
 
 
@@ -135,7 +119,7 @@ def _agreed(input: Path | None, db: Path | None, book: Codebook, schemes: tuple[
 
     if not db.is_file():
         fail(f"{db}: no such coding store")
-    conn = _store(db)
+    conn = store_or_exit(db)
     return coded_items(conn, book, schemes), conn
 
 
@@ -390,7 +374,7 @@ def reliability(
 
             if not db.is_file():
                 fail(f"{db}: no such coding store")
-            conn = _store(db)
+            conn = store_or_exit(db)
             try:
                 ratings = current(conn, sources=("human", "import"))
             finally:
@@ -468,7 +452,7 @@ def report(
     from coding.model import load_model
     from corpus.errors import InputError
 
-    book = _codebook(codebook)
+    book = codebook_or_exit(codebook)
     coded, conn = _agreed(input, db, book, ("school", "breadth"))
     if len(coded) < 2:
         fail(f"{db or input}: {len(coded)} definition(s) with school and breadth; a report needs 2")
@@ -516,7 +500,7 @@ def crosstab(
     from analysis.extended import crosstab_tables
     from analysis.show import print_tables
 
-    book = _codebook(codebook)
+    book = codebook_or_exit(codebook)
     for name in (rows, columns):
         try:
             scheme = book.scheme(name)
@@ -548,17 +532,6 @@ StoreOption = Annotated[
 ]
 
 
-def _store(db: Path):
-    """Open the coding store, or exit with the error."""
-    from coding.store import open_store
-    from corpus.errors import InputError
-
-    try:
-        return open_store(db)
-    except InputError as exc:
-        fail(str(exc))
-
-
 @codings_app.command("items")
 def codings_items(
     db: StoreOption,
@@ -582,8 +555,8 @@ def codings_items(
     from corpus.errors import InputError
     from corpus.records import read_texts
 
-    book = _codebook(codebook)
-    conn = _store(db)
+    book = codebook_or_exit(codebook)
+    conn = store_or_exit(db)
     try:
         if from_candidates:
             added = store.add_candidate_items(conn, book.concept, min_score)
@@ -616,7 +589,7 @@ def codings_propose(
         fitted = load_model(model)
     except InputError as exc:
         fail(str(exc))
-    conn = _store(db)
+    conn = store_or_exit(db)
     stored = store.store_proposals(conn, fitted)
     typer.echo(f"{db}: stored {stored} proposal(s) from the model")
 
@@ -638,8 +611,8 @@ def codings_import(
     from coding import store
     from corpus.errors import InputError
 
-    book = _codebook(codebook)
-    conn = _store(db)
+    book = codebook_or_exit(codebook)
+    conn = store_or_exit(db)
     if conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 0 and codebook is None:
         added = store.add_bundled_items(conn, book)
         typer.echo(f"{db}: registered the {added} bundled definitions as items")
@@ -668,7 +641,7 @@ def codings_export(
     from coding import store
     from corpus.records import write_csv_chunks
 
-    conn = _store(db)
+    conn = store_or_exit(db)
     if history:
         frame = store.history(conn)
     else:
@@ -687,7 +660,7 @@ def codings_disagreements(
     """List the items whose coders disagree, with any adjudicated value."""
     from coding import store
 
-    frame = store.disagreements(_store(db), scheme)
+    frame = store.disagreements(store_or_exit(db), scheme)
     if out is not None:
         frame.to_csv(out, index=False)
         typer.echo(f"wrote {len(frame)} disagreement(s) to {out}")
@@ -708,9 +681,9 @@ def codings_resolve(
     """Record an adjudicated value, kept apart from the coders' own values."""
     from coding import store
 
-    book = _codebook(codebook)
+    book = codebook_or_exit(codebook)
     try:
-        store.resolve(_store(db), book, item, scheme, value, adjudicator, note)
+        store.resolve(store_or_exit(db), book, item, scheme, value, adjudicator, note)
     except ValueError as exc:
         fail(f"{item}, {scheme}: {exc}")
     typer.echo(f"{db}: {item} {scheme} adjudicated as {value!r} by {adjudicator}")

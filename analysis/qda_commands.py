@@ -4,9 +4,8 @@ The commands write and read REFI-QDA codebooks (``.qdc``) and projects
 (``.qdpx``), the exchange format of NVivo, ATLAS.ti, MAXQDA and QualCoder.
 They are thin wrappers around :mod:`coding.qda`, :mod:`coding.qdpx` and
 :mod:`coding.qdpx_import`, imported inside each command so that
-``defcode --help`` starts fast. Errors go through :mod:`analysis.cli`'s own
-helpers (one ``error:`` line, exit status 1), imported when a command runs,
-since that module registers this sub-app when it loads.
+``defcode --help`` starts fast. Errors go through :mod:`analysis.exits`
+(one ``error:`` line, exit status 1).
 """
 
 from __future__ import annotations
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from analysis.exits import codebook_or_exit, fail, store_or_exit
 
 if TYPE_CHECKING:
     from coding.codebook import Codebook
@@ -43,10 +44,9 @@ def export_codebook(
     codebook: CodebookOption = None,
 ) -> None:
     """Write the codebook as a REFI-QDA codebook: schemes as parent codes, categories below."""
-    from analysis.cli import _codebook
     from coding.qda import codebook_to_qdc
 
-    book = _codebook(codebook)
+    book = codebook_or_exit(codebook)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(codebook_to_qdc(book))
     codes = sum(len(s.categories) for s in book.schemes.values())
@@ -59,7 +59,6 @@ def import_codebook(
     out: Annotated[Path, typer.Option("--out", help="The codebook YAML file to write.")],
 ) -> None:
     """Turn a REFI-QDA codebook into a defcode codebook (YAML)."""
-    from analysis.cli import fail
     from coding.qda import codebook_to_yaml, qdc_to_codebook
     from corpus.errors import InputError
 
@@ -83,15 +82,14 @@ def export(
     ] = False,
 ) -> None:
     """Write the items and every coder's decisions as a REFI-QDA project (.qdpx)."""
-    from analysis.cli import _codebook, _store, fail
     from coding.qdpx import export_project
     from corpus.errors import InputError
 
     if not db.is_file():
         fail(f"{db}: no such coding store")
-    book = _codebook(codebook)
+    book = codebook_or_exit(codebook)
     sources = ("human", "import", "model") if model else ("human", "import")
-    conn = _store(db)
+    conn = store_or_exit(db)
     try:
         report = export_project(conn, out, book, sources=sources)
     except InputError as exc:
@@ -125,15 +123,14 @@ def import_(
     ] = None,
 ) -> None:
     """Store a project's selections as items and its codings as decisions, all or nothing."""
-    from analysis.cli import _codebook, _store, fail
     from coding.qda import codebook_to_yaml
     from coding.qdpx_import import import_project
     from corpus.errors import InputError
 
     if not file.is_file():
         fail(f"{file}: no such file")
-    book = _codebook(codebook) if codebook is not None else None
-    conn = _store(db)
+    book = codebook_or_exit(codebook) if codebook is not None else None
+    conn = store_or_exit(db)
     try:
         report = import_project(file, conn, book)
     except InputError as exc:
