@@ -144,7 +144,8 @@ def compile_pdf(tex: str | Path, *, runs: int = 2) -> Path:
     tex : str or Path
         The ``.tex`` file.
     runs : int, default=2
-        pdflatex runs after bibtex, to resolve citations and references.
+        pdflatex runs after bibtex, to resolve citations and references; up to
+        three more while LaTeX asks for a rerun.
 
     Returns
     -------
@@ -169,6 +170,12 @@ def compile_pdf(tex: str | Path, *, runs: int = 2) -> Path:
     for _ in range(runs):
         _run([*latex, tex.name], tex)
     log = tex.with_suffix(".log").read_text(errors="replace")
+    # Floats that move can move labels once more, as latexmk knows; at most three more runs.
+    for _ in range(3):
+        if "Rerun to get" not in log:
+            break
+        _run([*latex, tex.name], tex)
+        log = tex.with_suffix(".log").read_text(errors="replace")
     undefined = re.findall(r"(?:Citation|Reference) `[^']*' on page \d+ undefined", log)
     if undefined:
         raise RuntimeError(f"{tex}: " + "; ".join(sorted(set(undefined))))

@@ -118,11 +118,15 @@ def report_latex(tables: Iterable[Table], figure_names: Iterable[str], title: st
         PREAMBLE,
         "\\usepackage{graphicx}\n\\usepackage{float}\n",
         f"\\title{{{escape_latex(title)}}}\n\\author{{defcode}}\n\\date{{}}\n",
+        # Several tables to a page, in order; the last of them before the figures.
+        "\\renewcommand{\\topfraction}{0.9}\\renewcommand{\\bottomfraction}{0.9}\n",
+        "\\renewcommand{\\textfraction}{0.05}\\renewcommand{\\floatpagefraction}{0.8}\n",
+        "\\setcounter{totalnumber}{8}\\setcounter{topnumber}{4}\\setcounter{bottomnumber}{4}\n",
         "\\begin{document}\n\\maketitle\n",
         "\\section{Tables}\n",
     ]
-    parts += [f"\\input{{tex/{table.name}}}\n\\clearpage\n" for table in tables]
-    parts.append("\\section{Figures}\n")
+    parts += [f"\\input{{tex/{table.name}}}\n" for table in tables]
+    parts.append("\\clearpage\n\\section{Figures}\n")
     for name in figure_names:
         caption = escape_latex(_CAPTIONS.get(name, name))
         parts.append(

@@ -6,6 +6,7 @@ from itertools import product
 from math import comb, prod
 
 import pandas as pd
+import pypdfium2 as pdfium
 import pytest
 from scipy import stats
 from typer.testing import CliRunner
@@ -222,7 +223,15 @@ def test_report_pdf_builds_with_every_citation_resolved(tmp_path, needs_latex):
     assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
     log = (out / "report.log").read_text(errors="replace")
     assert "undefined" not in log.lower()
+    assert "Rerun to get" not in log
     assert (out / "report.bbl").read_text().count("\\bibitem") == 17
+    # The 13 tables share pages, in order, all of them before the figures.
+    pdf = pdfium.PdfDocument(out / "report.pdf")
+    texts = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    first = {n: next(i for i, t in enumerate(texts) if f"Table {n}:" in t) for n in range(1, 14)}
+    assert list(first.values()) == sorted(first.values())
+    assert first[13] < next(i for i, t in enumerate(texts) if "Figure 1:" in t)
+    assert len(set(first.values())) < 13
 
 
 def test_report_from_a_coding_store_uses_the_agreed_codes(tmp_path, coded):
