@@ -107,6 +107,8 @@ def ingest(
                 report.warnings.append(f"{path}: same content as {twin}, already stored")
             else:
                 pending.append((path, digest))
+        if not pending:  # nothing new: no need to load spaCy and the detector
+            return report
         with _Prefetched(pending) as sources:
             from corpus.finder import find_in_documents
 

@@ -338,3 +338,17 @@ def test_a_file_that_kills_the_reader_is_reported_and_the_rest_are_read(tmp_path
     conn = store.connect(tmp_path / "c.db")
     assert {k for (k,) in conn.execute("SELECT key FROM documents")} == {"a", "b", "c"}
     conn.close()
+
+
+def test_an_unchanged_batch_is_not_searched_again(tmp_path, monkeypatch):
+    import corpus.finder
+
+    (tmp_path / "a.txt").write_text("A cluster is a group of firms.\n")
+    ingest([tmp_path], tmp_path / "c.db", "cluster", TERMS)
+
+    def unwanted(*args, **kwargs):
+        raise AssertionError("searched again")
+
+    monkeypatch.setattr(corpus.finder, "find_in_documents", unwanted)
+    report = ingest([tmp_path], tmp_path / "c.db", "cluster", TERMS)
+    assert (report.unchanged, report.stored, report.failures) == (1, 0, [])
