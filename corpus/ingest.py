@@ -164,10 +164,11 @@ class _Prefetched:
     from this process's Python work, which slowed reading threefold. And a file
     that crashes PDFium takes down the child, not the batch: it is reported and
     a new child reads the rest. Only the child calls PDFium, which is not
-    thread-safe. The child starts the platform's default way (fork on Linux;
-    spawn elsewhere, where a script that calls :func:`ingest` needs the
-    ``if __name__ == "__main__":`` guard). Each item is a :class:`Source` or
-    the message of the error reading it raised.
+    thread-safe. On Linux the child is forked, or started by a fork server
+    when this process runs other threads; elsewhere it is spawned, so that a
+    script calling :func:`ingest` there needs the ``if __name__ == "__main__":``
+    guard. Each item is a :class:`Source` or the message of the error reading
+    it raised.
     """
 
     def __init__(self, files: list[tuple[Path, str]], depth: int = 64) -> None:
@@ -188,9 +189,18 @@ class _Prefetched:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _start(self) -> None:
+        import multiprocessing
+        import sys
+        import threading
         from concurrent.futures import ProcessPoolExecutor
 
-        self._pool = ProcessPoolExecutor(1)
+        context = None  # the platform's default: spawn on macOS and Windows
+        if sys.platform == "linux":
+            # Forking is fast, but a fork of a process running other threads (a
+            # Jupyter kernel) can deadlock; the fork server starts clean.
+            single = threading.active_count() == 1
+            context = multiprocessing.get_context("fork" if single else "forkserver")
+        self._pool = ProcessPoolExecutor(1, mp_context=context)
         self._fill()
 
     def _fill(self) -> None:

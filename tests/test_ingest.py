@@ -352,3 +352,19 @@ def test_an_unchanged_batch_is_not_searched_again(tmp_path, monkeypatch):
     monkeypatch.setattr(corpus.finder, "find_in_documents", unwanted)
     report = ingest([tmp_path], tmp_path / "c.db", "cluster", TERMS)
     assert (report.unchanged, report.stored, report.failures) == (1, 0, [])
+
+
+def test_ingest_from_a_process_running_other_threads(tmp_path):
+    import threading
+
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(f"A cluster is a group of firms ({name}).\n")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)  # as in a Jupyter kernel
+    thread.start()
+    try:
+        report = ingest([tmp_path], tmp_path / "c.db", "cluster", TERMS)
+    finally:
+        stop.set()
+        thread.join()
+    assert (report.stored, report.candidates, report.failures) == (2, 2, [])
