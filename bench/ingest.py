@@ -12,7 +12,10 @@ warm-up run each:
 
 The target is ingest / bare <= 1.5x.
 
-Run: .venv/bin/python bench/ingest.py
+Given a folder, it times the same two processes on the PDFs in it (searched
+recursively; every one must be readable), e.g. on a review's own papers.
+
+Run: .venv/bin/python bench/ingest.py [FOLDER]
 """
 
 from __future__ import annotations
@@ -144,7 +147,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 pages = 0
-for path in sorted(Path(sys.argv[1]).glob("*.pdf")):
+for path in sorted(Path(sys.argv[1]).rglob("*.pdf")):
     pdf = pdfium.PdfDocument(path)
     for index in range(len(pdf)):
         page = pdf[index]
@@ -498,11 +501,13 @@ def best_wall(command: list[str], repeat: int = REPEAT) -> tuple[float, str]:
     return min(times), done.stdout
 
 
-def time_ingest(pages: int) -> float | None:
+def time_ingest(folder: Path, pages: int) -> float | None:
     """Best wall-clock seconds of ``defcode ingest`` into a fresh database, or None.
 
     Parameters
     ----------
+    folder : pathlib.Path
+        The PDFs.
     pages : int
         Pages in the corpus, only for the messages.
 
@@ -516,7 +521,7 @@ def time_ingest(pages: int) -> float | None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        command = [str(DEFCODE), "ingest", str(CORPUS), "--db", str(db), "--quiet"]
+        command = [str(DEFCODE), "ingest", str(folder), "--db", str(db), "--quiet"]
         times = []
         for run in range(REPEAT + 1):
             db.unlink(missing_ok=True)
@@ -536,20 +541,26 @@ def time_ingest(pages: int) -> float | None:
     return min(times)
 
 
-def main() -> None:
-    """Build the corpus if needed, time both processes and print the table."""
-    manifest = corpus()
-    pages = sum(f["pages"] for f in manifest["files"].values())
+def main(folder: Path | None = None) -> None:
+    """Time both processes on ``folder`` (the generated corpus when None) and print the table."""
+    if folder is None:
+        folder = CORPUS
+        manifest = corpus()
+        pages = sum(f["pages"] for f in manifest["files"].values())
+    else:
+        pages = None
 
-    bare = [sys.executable, "-c", BARE_LOOP, str(CORPUS)]
+    bare = [sys.executable, "-c", BARE_LOOP, str(folder)]
     subprocess.run(bare, check=True, capture_output=True)  # warm-up
     bare_seconds, out = best_wall(bare)
-    if int(out) != pages:
+    if pages is not None and int(out) != pages:
         raise RuntimeError(f"bare loop read {out.strip()} pages, the manifest says {pages}")
-    ingest_seconds = time_ingest(pages)
+    pages = int(out)
+    ingest_seconds = time_ingest(folder, pages)
 
+    files = sum(1 for _ in folder.rglob("*.pdf"))
     print(
-        f"\n{len(manifest['files'])} PDFs, {pages:,} pages; whole processes, "
+        f"\n{files} PDFs in {folder}, {pages:,} pages; whole processes, "
         f"best of {REPEAT} after a warm-up; {os.cpu_count()} CPUs"
     )
     print(f"{'':22s} {'pages':>6s} {'seconds':>8s} {'pages/s':>8s}")
@@ -566,4 +577,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
