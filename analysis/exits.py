@@ -7,13 +7,14 @@ function, so that ``defcode --help`` starts fast.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from coding.codebook import Codebook
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from corpus.errors import InputError
 from corpus.sources import KINDS, Source, file_digest, read_source
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -115,21 +118,19 @@ def ingest(
             # Searching no documents loads spaCy and the detector while the first files are read.
             find_in_documents([], terms)
 
-            for batch in _batches(progress(sources), BATCH_PAGES):
-                readable = [source for source in batch if not isinstance(source, str)]
-                documents = [document for source in readable for document in source.documents]
-                frames = find_in_documents([document.pages for document in documents], terms)
-                found = {d.digest: frame for d, frame in zip(documents, frames, strict=True)}
+            for batch in _batches(progress(sources), BATCH_PAGES, _pages):
+                documents = [d for s in batch if not isinstance(s, str) for d in s.documents]
+                frames = iter(find_in_documents([d.pages for d in documents], terms))
                 for source in batch:
                     if isinstance(source, str):
                         report.failures.append(source)
                         continue
-                    mine = {d.digest: found[d.digest] for d in source.documents}
-                    skipped = store.store_source(conn, source, concept, list(terms), mine)
+                    found = {document.digest: next(frames) for document in source.documents}
+                    skipped = store.store_source(conn, source, concept, list(terms), found)
                     report.stored += 1
                     report.documents += len(source.documents) - len(skipped)
-                    report.pages += sum(len(d.pages) for d in source.documents)
-                    report.candidates += sum(len(frame) for frame in mine.values())
+                    report.pages += _pages(source)
+                    report.candidates += sum(len(frame) for frame in found.values())
                     report.warnings.extend(source.warnings + skipped)
                     report.failures.extend(source.problems)
     finally:
@@ -141,18 +142,22 @@ def ingest(
 BATCH_PAGES = 250
 
 
-def _batches(sources: Iterable[Source | str], pages: int) -> Iterator[list[Source | str]]:
-    """Consecutive sources (or error messages) holding at least ``pages`` pages together."""
+def _batches(items: Iterable[T], pages: int, size: Callable[[T], int]) -> Iterator[list[T]]:
+    """Consecutive items holding at least ``pages`` pages together, as ``size`` counts them."""
     batch, count = [], 0
-    for source in sources:
-        batch.append(source)
-        if not isinstance(source, str):
-            count += sum(len(document.pages) for document in source.documents)
+    for item in items:
+        batch.append(item)
+        count += size(item)
         if count >= pages:
             yield batch
             batch, count = [], 0
     if batch:
         yield batch
+
+
+def _pages(source: Source | str) -> int:
+    """The pages of a source's documents; none for the message of a file that failed."""
+    return 0 if isinstance(source, str) else sum(len(d.pages) for d in source.documents)
 
 
 class _Prefetched:
@@ -237,15 +242,17 @@ def _read(path: Path, sha256: str) -> Source | str:
 def scan_stored(db: str | Path, concept: str, terms: Sequence[str]) -> int:
     """Search the stored documents not yet searched for ``concept``; return how many."""
     from corpus import store
-    from corpus.finder import find_definitions
+    from corpus.finder import find_in_documents
 
     conn = store.connect(db)
     try:
         done = 0
-        for document_id, uid, pages in list(store.unscanned(conn, concept)):
-            frame = find_definitions(pages, terms)
-            store.store_scan(conn, document_id, uid, concept, list(terms), frame)
-            done += 1
+        stored = list(store.unscanned(conn, concept))
+        for batch in _batches(stored, BATCH_PAGES, lambda row: len(row[2])):
+            frames = find_in_documents([pages for _, _, pages in batch], terms)
+            for (document_id, uid, _), frame in zip(batch, frames, strict=True):
+                store.store_scan(conn, document_id, uid, concept, list(terms), frame)
+                done += 1
     finally:
         conn.close()
     return done
