@@ -194,13 +194,13 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _structure(self, lemmas: list[str]) -> sparse.csr_matrix:
-        counts = np.array(
-            [
-                (len(words := text.split()), sum(w in ("and", "or", "and/or") for w in words))
-                for text in lemmas
-            ],
-            dtype=float,
-        )
+        rows = []
+        for text in lemmas:
+            words = text.split()
+            rows.append(
+                (len(words), words.count("and") + words.count("or") + words.count("and/or"))
+            )
+        counts = np.array(rows, dtype=float).reshape(len(lemmas), 2)
         return sparse.csr_matrix(np.log1p(counts) / 4)
 
     def _features(self, lemmas: list[str], words: Any = None) -> sparse.csr_matrix:

@@ -66,7 +66,9 @@ def propose(
             "nearest_similarity": similarity[rows, nearest] if similarity.size else 0.0,
         }
     )
-    out["reason"] = [_reason(row) for row in out.itertuples()]
+    out["reason"] = [
+        _reason(*row) for row in zip(*(out[c].tolist() for c in _REASON_COLUMNS), strict=True)
+    ]
     return out
 
 
@@ -96,9 +98,28 @@ def _pushing_terms(
     return terms
 
 
-def _reason(row: Any) -> str:
-    terms = ", ".join(row.terms) if row.terms else "no single term stands out"
+_REASON_COLUMNS = (
+    "code",
+    "confidence",
+    "runner_up",
+    "runner_up_confidence",
+    "terms",
+    "nearest",
+    "nearest_similarity",
+)
+
+
+def _reason(
+    code: str,
+    confidence: float,
+    runner_up: str,
+    runner_up_confidence: float,
+    terms: list[str],
+    nearest: Any,
+    nearest_similarity: float,
+) -> str:
+    said = ", ".join(terms) if terms else "no single term stands out"
     return (
-        f"{row.confidence:.0%} {row.code} over {row.runner_up_confidence:.0%} {row.runner_up}; "
-        f"terms: {terms}; nearest coded: {row.nearest} ({row.nearest_similarity:.2f})"
+        f"{confidence:.0%} {code} over {runner_up_confidence:.0%} {runner_up}; "
+        f"terms: {said}; nearest coded: {nearest} ({nearest_similarity:.2f})"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
+from itertools import pairwise
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -61,30 +62,35 @@ def lemma_strings(texts: Iterable[str]) -> list[str]:
 
     Punctuation and white-space tokens are dropped. Only the tokenizer runs:
     lemmas are read from the lookup table directly, after lower-casing, so
-    that sentence-initial words find theirs. Tokens are read as arrays of
-    hashes, without building a ``Token`` object each.
+    that sentence-initial words find theirs. The tokenizer splits at white
+    space before it applies any other rule, so a batch of texts joined by
+    line breaks is tokenized as one ``Doc`` with the same tokens as each text
+    alone; each token goes back to its text by its character offset. That
+    saves a ``Doc`` per text, and each distinct word is looked up once a batch.
 
     Examples
     --------
-    >>> lemma_strings(["Clusters are geographically proximate groups."])
-    ['cluster be geographically proximate group']
+    >>> lemma_strings(["Clusters are geographically proximate groups.", "", "Firms, too"])
+    ['cluster be geographically proximate group', '', 'firm too']
     """
-    from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
+    import numpy as np
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER
 
     nlp = blank_english()
     table, strings = _lemma_table(), nlp.vocab.strings
-    seen: dict[int, str] = {}
-    out = []
-    for doc in nlp.tokenizer.pipe((str(t) for t in texts), batch_size=_BATCH):
-        words = []
-        for lower, punct, space in doc.to_array([LOWER, IS_PUNCT, IS_SPACE]).tolist():
-            if punct or space:
-                continue
-            lemma = seen.get(lower)
-            if lemma is None:
-                lemma = seen[lower] = table.get(lower) or strings[lower]
-            words.append(lemma)
-        out.append(" ".join(words))
+    texts = [str(t) for t in texts]
+    out: list[str] = []
+    for first in range(0, len(texts), _BATCH):
+        batch = texts[first : first + _BATCH]
+        starts = np.cumsum([0, *(len(t) + 1 for t in batch[:-1])])
+        tokens = nlp.tokenizer("\n".join(batch)).to_array([LOWER, IS_PUNCT, IS_SPACE, IDX])
+        tokens = tokens[(tokens[:, 1] == 0) & (tokens[:, 2] == 0)]
+        words, word_of_token = np.unique(tokens[:, 0], return_inverse=True)
+        lemmas = [table.get(h) or strings[h] for h in words.tolist()]
+        lemma_of_token = np.array(lemmas, dtype=object)[word_of_token].tolist()
+        text_of_token = np.searchsorted(starts, tokens[:, 3].astype(np.int64), side="right") - 1
+        bounds = np.searchsorted(text_of_token, np.arange(len(batch) + 1)).tolist()
+        out.extend(" ".join(lemma_of_token[a:b]) for a, b in pairwise(bounds))
     return out
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 
 from corpus.errors import InputError
@@ -166,9 +167,9 @@ def read_texts(
     )
     seen = 0
     for chunk in reader:
-        empty = [seen + i + 1 for i in range(len(chunk)) if not chunk[text].iat[i].strip()]
-        if empty:
-            rows = ", ".join(map(str, empty[:20]))
+        empty = np.flatnonzero(chunk[text].str.strip().eq("").to_numpy()) + seen + 1
+        if empty.size:
+            rows = ", ".join(map(str, empty[:20].tolist()))
             raise InputError(f"{path}, row {rows}, field {text!r}: empty text")
         seen += len(chunk)
         yield chunk.rename(columns={text: "text"})

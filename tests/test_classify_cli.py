@@ -12,6 +12,8 @@ from analysis.cli import app
 from coding.codebook import load_codebook
 from coding.definitions import load_definitions
 from coding.model import load_model, train
+from corpus.errors import InputError
+from corpus.records import read_texts
 from tests.conftest import squash
 
 runner = CliRunner()
@@ -161,3 +163,13 @@ def test_keywords_come_from_the_papers_account_not_from_the_definitions(seed_tex
 def test_every_category_has_a_description_for_coders(scheme):
     for category in load_codebook().scheme(scheme).categories:
         assert len(category.description.split()) >= 8
+
+
+def test_read_texts_names_empty_rows_counted_across_chunks(tmp_path):
+    source = _write(tmp_path / "defs.csv", "id,text\na,One.\nb,Two.\nc,Three.\nd, \ne,\n")
+    with pytest.raises(InputError, match=r"defs\.csv, row 4, field 'text': empty text"):
+        list(read_texts(source, chunksize=2))
+    good = _write(tmp_path / "good.csv", "id,text\na,One.\nb,Two.\nc,Three.\n")
+    chunks = list(read_texts(good, chunksize=2))
+    assert [len(c) for c in chunks] == [2, 1]
+    assert pd.concat(chunks)["text"].tolist() == ["One.", "Two.", "Three."]
