@@ -165,12 +165,12 @@ def classify(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Propose codes, with confidence and reason, for each definition."""
-    from coding.model import classify_file, load_model
+    from coding.model import classify_file
     from corpus.errors import InputError
 
     try:
         progress = _progress(f"classifying {input.name} (chunks of 5,000)", quiet)
-        written = classify_file(load_model(model), input, out, progress=progress)
+        written = classify_file(model, input, out, progress=progress)
     except InputError as exc:
         fail(str(exc))
     typer.echo(f"wrote {written} proposals to {out}")

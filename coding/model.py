@@ -12,17 +12,21 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from coding.classifier import DefinitionClassifier
 from coding.codebook import Codebook, load_codebook
-from coding.proposals import propose
+from corpus.children import Ahead
 from corpus.errors import InputError
 from corpus.nlp import lemma_strings
 from corpus.pickles import library_versions, load_pickle, save_pickle, warn_if_versions_differ
 from corpus.records import read_texts, write_csv_chunks
+
+# scikit-learn is imported only when a model is loaded or used, so that
+# classify_file can start its child process first.
+if TYPE_CHECKING:
+    from coding.classifier import DefinitionClassifier
 
 FORMAT = 1
 
@@ -45,8 +49,15 @@ class Model:
     classifiers: dict[str, DefinitionClassifier]
     info: dict[str, Any] = field(default_factory=dict)
 
-    def propose(self, texts: Iterable[str]) -> pd.DataFrame:
+    def propose(self, texts: Iterable[str], *, lemmas: list[str] | None = None) -> pd.DataFrame:
         """A code, its confidence and a reason per scheme for each text.
+
+        Parameters
+        ----------
+        texts : iterable of str
+            The definitions.
+        lemmas : list of str, optional
+            ``corpus.nlp.lemma_strings(texts)``, when the caller has it already.
 
         Returns
         -------
@@ -54,8 +65,10 @@ class Model:
             Columns ``<scheme>, <scheme>_confidence, <scheme>_reason`` for
             every scheme, one row per text.
         """
+        from coding.proposals import propose
+
         texts = list(texts)
-        lemmas = lemma_strings(texts)
+        lemmas = lemma_strings(texts) if lemmas is None else lemmas
         parts = {}
         for scheme, classifier in self.classifiers.items():
             proposal = propose(classifier, texts, lemmas=lemmas)
@@ -140,17 +153,21 @@ def load_model(path: str | Path | None = None) -> Model:
 
 
 def classify_file(
-    model: Model,
+    model: Model | str | Path | None,
     source: str | Path,
     out: str | Path,
     *,
     progress: Callable[[Iterable[pd.DataFrame]], Iterable[pd.DataFrame]] = iter,
+    chunksize: int = 5000,
 ) -> int:
     """Write proposals for every definition of ``source`` to ``out``, chunk by chunk.
 
-    Memory stays bounded by the chunk size. The output appears whole or not at
-    all (see :func:`corpus.records.write_csv_chunks`). ``progress`` wraps the
-    stream of chunks, e.g. in a progress bar.
+    A child process tokenizes the next chunks while this one classifies the
+    current one; given a model file (or None, the bundled model), it is loaded
+    while the child tokenizes the first chunks. Memory stays bounded by a few
+    chunks of ``chunksize`` definitions. The output appears whole or not at all (see
+    :func:`corpus.records.write_csv_chunks`). ``progress`` wraps the stream of
+    chunks, e.g. in a progress bar.
 
     Returns
     -------
@@ -159,12 +176,20 @@ def classify_file(
     """
 
     def proposals() -> Iterator[pd.DataFrame]:
-        for chunk in progress(read_texts(source, ("definition", "text"))):
-            frame = model.propose(chunk["text"])
-            frame.insert(0, "id", chunk["id"].to_numpy())
-            yield frame
+        chunks = progress(read_texts(source, ("definition", "text"), chunksize))
+        with Ahead(chunks, _chunk_lemmas, inline_single=True) as lemmatized:
+            fitted = model if isinstance(model, Model) else load_model(model)
+            for chunk, lemmas in lemmatized:
+                frame = fitted.propose(chunk["text"], lemmas=lemmas)
+                frame.insert(0, "id", chunk["id"].to_numpy())
+                yield frame
 
     total = write_csv_chunks(out, proposals())
     if total == 0:
         raise InputError(f"{source}: no definitions to classify")
     return total
+
+
+def _chunk_lemmas(chunk: pd.DataFrame) -> list[str]:
+    """The lemma strings of a chunk's texts, as the child of :func:`classify_file` makes them."""
+    return lemma_strings(chunk["text"].tolist())

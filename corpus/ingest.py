@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from corpus.children import Ahead
 from corpus.errors import InputError
 from corpus.sources import KINDS, Source, file_digest, read_source
 
@@ -68,7 +69,7 @@ def ingest(
     concept: str,
     terms: Sequence[str],
     *,
-    progress: Callable[[list[Path]], Iterable[Path]] = iter,
+    progress: Callable[[Ahead], Iterable[tuple[tuple[Path, str], Source | str]]] = iter,
 ) -> IngestReport:
     """Read, search and store every file under ``paths``.
 
@@ -83,7 +84,8 @@ def ingest(
     terms : sequence of str
         The words that name it, e.g. ``["cluster", "industrial district"]``.
     progress : callable, default=iter
-        Wraps the list of files, e.g. in a progress bar.
+        Wraps the stream of ``((path, sha256), source)`` pairs as the files
+        are read, e.g. in a progress bar; it has a length, the number of files.
 
     Returns
     -------
@@ -112,16 +114,20 @@ def ingest(
                 pending.append((path, digest))
         if not pending:  # nothing new: no need to load spaCy and the detector
             return report
-        with _Prefetched(pending) as sources:
+        # A child process reads the files, ahead of their use. A process, not a
+        # thread: PDFium's many short calls each give up the GIL and must win it
+        # back from this process's Python work, which slowed reading threefold.
+        # And a file that crashes PDFium takes down the child, not the batch.
+        with Ahead(pending, _read, depth=64, crashed=_crashed) as read:
             from corpus.finder import find_in_documents
 
             # Searching no documents loads spaCy and the detector while the first files are read.
             find_in_documents([], terms)
 
-            for batch in _batches(progress(sources), BATCH_PAGES, _pages):
-                documents = [d for s in batch if not isinstance(s, str) for d in s.documents]
+            for batch in _batches(progress(read), BATCH_PAGES, lambda pair: _pages(pair[1])):
+                documents = [d for _, s in batch if not isinstance(s, str) for d in s.documents]
                 frames = iter(find_in_documents([d.pages for d in documents], terms))
-                for source in batch:
+                for _, source in batch:
                     if isinstance(source, str):
                         report.failures.append(source)
                         continue
@@ -160,83 +166,19 @@ def _pages(source: Source | str) -> int:
     return 0 if isinstance(source, str) else sum(len(d.pages) for d in source.documents)
 
 
-class _Prefetched:
-    """Sources read by a child process ahead of their use, at most ``depth`` files ahead.
-
-    Reading starts on entering the ``with`` block, so that the first files are
-    extracted while this process loads spaCy and the detector. A process, not a
-    thread: PDFium's many short calls each give up the GIL and must win it back
-    from this process's Python work, which slowed reading threefold. And a file
-    that crashes PDFium takes down the child, not the batch: it is reported and
-    a new child reads the rest. Only the child calls PDFium, which is not
-    thread-safe. On Linux the child is forked, or started by a fork server
-    when this process runs other threads; elsewhere it is spawned, so that a
-    script calling :func:`ingest` there needs the ``if __name__ == "__main__":``
-    guard. Each item is a :class:`Source` or the message of the error reading
-    it raised.
-    """
-
-    def __init__(self, files: list[tuple[Path, str]], depth: int = 64) -> None:
-        self.files, self.depth = files, depth
-
-    def __len__(self) -> int:
-        return len(self.files)
-
-    def __enter__(self) -> _Prefetched:
-        from collections import deque
-
-        self._waiting = deque(self.files)
-        self._ahead: deque = deque()
-        self._start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def _start(self) -> None:
-        import multiprocessing
-        import sys
-        import threading
-        from concurrent.futures import ProcessPoolExecutor
-
-        context = None  # the platform's default: spawn on macOS and Windows
-        if sys.platform == "linux":
-            # Forking is fast, but a fork of a process running other threads (a
-            # Jupyter kernel) can deadlock; the fork server starts clean.
-            single = threading.active_count() == 1
-            context = multiprocessing.get_context("fork" if single else "forkserver")
-        self._pool = ProcessPoolExecutor(1, mp_context=context)
-        self._fill()
-
-    def _fill(self) -> None:
-        while self._waiting and len(self._ahead) < self.depth:
-            file = self._waiting.popleft()
-            self._ahead.append((file, self._pool.submit(_read, *file)))
-
-    def __iter__(self) -> Iterator[Source | str]:
-        from concurrent.futures.process import BrokenProcessPool
-
-        while self._ahead:
-            (path, _), future = self._ahead.popleft()
-            try:
-                source = future.result()
-            except BrokenProcessPool:
-                source = f"{path}: the reader crashed on it (a PDFium fault?); skipped"
-                self._waiting.extendleft(reversed([file for file, _ in self._ahead]))
-                self._ahead.clear()
-                self._pool.shutdown(wait=True)
-                self._start()
-            self._fill()
-            yield source
-
-
-def _read(path: Path, sha256: str) -> Source | str:
+def _read(file: tuple[Path, str]) -> Source | str:
+    """A file's source, read by the child process of :func:`ingest`, or what went wrong."""
+    path, sha256 = file
     try:
         return read_source(path, sha256)
     except InputError as exc:
         return str(exc)
     except OSError as exc:
         return f"{path}: cannot be read ({exc.strerror})"
+
+
+def _crashed(file: tuple[Path, str]) -> str:
+    return f"{file[0]}: the reader crashed on it (a PDFium fault?); skipped"
 
 
 def scan_stored(db: str | Path, concept: str, terms: Sequence[str]) -> int:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from analysis.cli import app
 from coding.codebook import load_codebook
 from coding.definitions import load_definitions
-from coding.model import load_model, train
+from coding.model import classify_file, load_model, train
 from corpus.errors import InputError
 from corpus.records import read_texts
 from tests.conftest import squash
@@ -173,3 +173,22 @@ def test_read_texts_names_empty_rows_counted_across_chunks(tmp_path):
     chunks = list(read_texts(good, chunksize=2))
     assert [len(c) for c in chunks] == [2, 1]
     assert pd.concat(chunks)["text"].tolist() == ["One.", "Two.", "Three."]
+
+
+def test_classify_file_in_chunks_matches_proposing_all_at_once(tmp_path):
+    definitions = load_definitions()["definition"].tolist()[:7]
+    rows = "".join(f'd{i},"{text}"\n' for i, text in enumerate(definitions))
+    source = _write(tmp_path / "defs.csv", "id,definition\n" + rows)
+    seen = []
+    written = classify_file(
+        None,
+        source,
+        tmp_path / "chunked.csv",
+        chunksize=2,
+        progress=lambda chunks: (seen.append(len(c)) or c for c in chunks),
+    )
+    assert written == 7 and seen == [2, 2, 2, 1]
+    chunked = pd.read_csv(tmp_path / "chunked.csv")
+    whole = load_model().propose(definitions)
+    whole.insert(0, "id", [f"d{i}" for i in range(7)])
+    pd.testing.assert_frame_equal(chunked, whole, check_exact=False, atol=1e-4)

@@ -316,11 +316,11 @@ def test_documents_searched_together_give_each_document_its_own_candidates(monke
     assert together[2]["page"].tolist() == [1, 2]
 
 
-def _crashing_read(path, sha256):
+def _crashing_read(file):
     """The reader, except that it dies on ``crash.txt`` as PDFium may on a hostile PDF."""
-    if path.name == "crash.txt":
+    if file[0].name == "crash.txt":
         os._exit(70)
-    return _real_read(path, sha256)
+    return _real_read(file)
 
 
 _real_read = ingest_module._read

@@ -1,0 +1,126 @@
+"""Work handed to a child process, so that it runs beside this process's own.
+
+Children are forked on Linux, which is fast and shares what is already
+imported, unless this process runs other threads (a Jupyter kernel): a fork of
+a threaded process can deadlock, so a fork server starts them instead. Off
+Linux they are spawned, so a script using them there needs the
+``if __name__ == "__main__":`` guard.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import chain, islice
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def process_pool(workers: int = 1) -> ProcessPoolExecutor:
+    """A pool of ``workers`` child processes, started as the module docstring says."""
+    import multiprocessing
+    import sys
+    import threading
+
+    context = None  # the platform's default: spawn on macOS and Windows
+    if sys.platform == "linux":
+        single = threading.active_count() == 1
+        context = multiprocessing.get_context("fork" if single else "forkserver")
+    return ProcessPoolExecutor(workers, mp_context=context)
+
+
+class Ahead(Generic[T, R]):
+    """Each item with ``func(item)``, in order, computed by a child up to ``depth`` items ahead.
+
+    The child starts, and is handed the first ``depth`` items, on entering the
+    ``with`` block, so that it works while this process does something else
+    first, such as loading a model. Iterating then yields ``(item, result)``
+    pairs while the child computes the next ones.
+
+    Parameters
+    ----------
+    items : iterable
+        The inputs, read lazily; at most ``depth + 1`` are held at once.
+    func : callable
+        A module-level function (it is pickled to the child).
+    depth : int, default=2
+        How many items the child may be ahead.
+    crashed : callable, optional
+        When the child dies on an item (``BrokenProcessPool``), its result is
+        ``crashed(item)`` and a new child computes the rest. Without it, the
+        error is raised.
+    inline_single : bool, default=False
+        Compute a single item here, without starting a child.
+
+    Examples
+    --------
+    >>> with Ahead(["a", "bb", "ccc"], len) as pairs:
+    ...     list(pairs)
+    [('a', 1), ('bb', 2), ('ccc', 3)]
+    """
+
+    def __init__(
+        self,
+        items: Iterable[T],
+        func: Callable[[T], R],
+        *,
+        depth: int = 2,
+        crashed: Callable[[T], R] | None = None,
+        inline_single: bool = False,
+    ) -> None:
+        self.items, self.func, self.depth = items, func, depth
+        self.crashed, self.inline_single = crashed, inline_single
+
+    def __len__(self) -> int:
+        return len(self.items)  # type: ignore[arg-type]
+
+    def __enter__(self) -> Ahead[T, R]:
+        self._waiting = iter(self.items)
+        self._ahead: deque[tuple[T, Future[R] | None]] = deque()
+        self._pool: ProcessPoolExecutor | None = None
+        if self.inline_single:
+            first = list(islice(self._waiting, 2))
+            if len(first) < 2:
+                self._ahead.extend((item, None) for item in first)
+                return self
+            self._waiting = chain(first, self._waiting)
+        self._pool = process_pool()
+        self._fill()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _fill(self) -> None:
+        assert self._pool is not None
+        while len(self._ahead) < self.depth and (item := next(self._waiting, _END)) is not _END:
+            self._ahead.append((item, self._pool.submit(self.func, item)))
+
+    def __iter__(self) -> Iterator[tuple[T, R]]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        while self._ahead:
+            item, future = self._ahead.popleft()
+            if future is None:
+                yield item, self.func(item)
+                continue
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                if self.crashed is None:
+                    raise
+                result = self.crashed(item)
+                pending = [later for later, _ in self._ahead]
+                self._ahead.clear()
+                self._waiting = chain(pending, self._waiting)
+                self._pool.shutdown(wait=True)
+                self._pool = process_pool()
+            self._fill()
+            yield item, result
+
+
+_END = object()

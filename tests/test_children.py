@@ -1,0 +1,57 @@
+"""Work computed ahead by a child process."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from corpus.children import Ahead
+
+
+def _pid_and_square(n: int) -> tuple[int, int]:
+    return os.getpid(), n * n
+
+
+def _dies_on_three(n: int) -> int:
+    if n == 3:
+        os._exit(70)
+    return -n
+
+
+def test_results_come_in_order_from_a_child_at_most_depth_ahead():
+    consumed = []
+
+    def items():
+        for n in range(6):
+            consumed.append(n)
+            yield n
+
+    with Ahead(items(), _pid_and_square, depth=2) as pairs:
+        assert consumed == [0, 1]  # handed to the child on entering
+        out = []
+        for item, (pid, square) in pairs:
+            out.append((item, square))
+            assert pid != os.getpid()
+            assert len(consumed) <= item + 3
+    assert out == [(n, n * n) for n in range(6)]
+
+
+def test_a_single_item_is_computed_here_when_asked():
+    with Ahead([4], _pid_and_square, inline_single=True) as pairs:
+        assert list(pairs) == [(4, (os.getpid(), 16))]
+    with Ahead([], _pid_and_square, inline_single=True) as pairs:
+        assert list(pairs) == []
+    with Ahead([4, 5], _pid_and_square, inline_single=True) as pairs:
+        assert all(pid != os.getpid() for _, (pid, _) in pairs)
+
+
+def test_a_child_that_dies_is_replaced_and_its_item_reported():
+    with Ahead(range(6), _dies_on_three, crashed=lambda n: f"crashed on {n}") as pairs:
+        assert list(pairs) == [(0, 0), (1, -1), (2, -2), (3, "crashed on 3"), (4, -4), (5, -5)]
+
+
+def test_a_child_that_dies_raises_without_a_crash_handler():
+    with pytest.raises(BrokenProcessPool), Ahead(range(6), _dies_on_three) as pairs:
+        list(pairs)
