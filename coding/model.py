@@ -157,7 +157,7 @@ def classify_file(
     source: str | Path,
     out: str | Path,
     *,
-    progress: Callable[[Iterable[pd.DataFrame]], Iterable[pd.DataFrame]] = iter,
+    progress: Callable[[Iterable[Any]], Iterable[Any]] = iter,
     chunksize: int = 5000,
 ) -> int:
     """Write proposals for every definition of ``source`` to ``out``, chunk by chunk.
@@ -167,7 +167,7 @@ def classify_file(
     while the child tokenizes the first chunks. Memory stays bounded by a few
     chunks of ``chunksize`` definitions. The output appears whole or not at all (see
     :func:`corpus.records.write_csv_chunks`). ``progress`` wraps the stream of
-    chunks, e.g. in a progress bar.
+    ``(chunk, lemmas)`` pairs as they are classified, e.g. in a progress bar.
 
     Returns
     -------
@@ -176,10 +176,10 @@ def classify_file(
     """
 
     def proposals() -> Iterator[pd.DataFrame]:
-        chunks = progress(read_texts(source, ("definition", "text"), chunksize))
+        chunks = read_texts(source, ("definition", "text"), chunksize)
         with Ahead(chunks, _chunk_lemmas, inline_single=True) as lemmatized:
             fitted = model if isinstance(model, Model) else load_model(model)
-            for chunk, lemmas in lemmatized:
+            for chunk, lemmas in progress(lemmatized):
                 frame = fitted.propose(chunk["text"], lemmas=lemmas)
                 frame.insert(0, "id", chunk["id"].to_numpy())
                 yield frame

@@ -19,7 +19,8 @@ _EDGE_LINES = 2
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE
 )
-_HYPHEN_BREAK = re.compile(r"\b(\w+)[-\u00ad]\n(?=[a-z])(\w+)[^\S\n]*")
+# Possessive (\w++): a word with no hyphen after it is not retried at every shorter length.
+_HYPHEN_BREAK = re.compile(r"\b(\w++)[-\u00ad]\n(?=[a-z])(\w+)[^\S\n]*")
 #: "up- and downstream": a hyphen before these words is not a broken word.
 _SUSPENDED = frozenset(["and", "or", "to", "nor"])
 #: Fragments before a line-end hyphen that often start a real compound

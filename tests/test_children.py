@@ -55,3 +55,18 @@ def test_a_child_that_dies_is_replaced_and_its_item_reported():
 def test_a_child_that_dies_raises_without_a_crash_handler():
     with pytest.raises(BrokenProcessPool), Ahead(range(6), _dies_on_three) as pairs:
         list(pairs)
+
+
+def test_children_start_from_a_process_running_other_threads():
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)  # as in a Jupyter kernel: no fork
+    thread.start()
+    try:
+        with Ahead(range(3), _pid_and_square) as pairs:
+            out = [(item, square) for item, (pid, square) in pairs if pid != os.getpid()]
+    finally:
+        stop.set()
+        thread.join()
+    assert out == [(0, 0), (1, 1), (2, 4)]

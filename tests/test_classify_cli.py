@@ -185,7 +185,7 @@ def test_classify_file_in_chunks_matches_proposing_all_at_once(tmp_path):
         source,
         tmp_path / "chunked.csv",
         chunksize=2,
-        progress=lambda chunks: (seen.append(len(c)) or c for c in chunks),
+        progress=lambda pairs: (seen.append(len(p[0])) or p for p in pairs),
     )
     assert written == 7 and seen == [2, 2, 2, 1]
     chunked = pd.read_csv(tmp_path / "chunked.csv")
