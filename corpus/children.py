@@ -95,6 +95,13 @@ class Ahead(Generic[T, R]):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def next_ready(self) -> bool:
+        """Whether the next result can be had without waiting for the child."""
+        if not self._ahead:
+            return False
+        future = self._ahead[0][1]
+        return future is None or future.done()
+
     def _fill(self) -> None:
         assert self._pool is not None
         while len(self._ahead) < self.depth and (item := next(self._waiting, _END)) is not _END:

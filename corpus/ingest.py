@@ -124,10 +124,11 @@ def ingest(
             # Searching no documents loads spaCy and the detector while the first files are read.
             find_in_documents([], terms)
 
-            for batch in _batches(progress(read), BATCH_PAGES, lambda pair: _pages(pair[1])):
-                documents = [d for _, s in batch if not isinstance(s, str) for d in s.documents]
+            sources = (source for _, source in progress(read))
+            for batch in _batches(sources, BATCH_PAGES, _pages, read.next_ready):
+                documents = [d for s in batch if not isinstance(s, str) for d in s.documents]
                 frames = iter(find_in_documents([d.pages for d in documents], terms))
-                for _, source in batch:
+                for source in batch:
                     if isinstance(source, str):
                         report.failures.append(source)
                         continue
@@ -144,17 +145,28 @@ def ingest(
     return report
 
 
-#: Pages searched together: their candidates are scored in one detector call.
+#: Pages searched together, when they are read in time: their candidates are
+#: scored in one detector call.
 BATCH_PAGES = 250
 
 
-def _batches(items: Iterable[T], pages: int, size: Callable[[T], int]) -> Iterator[list[T]]:
-    """Consecutive items holding at least ``pages`` pages together, as ``size`` counts them."""
+def _batches(
+    items: Iterable[T],
+    pages: int,
+    size: Callable[[T], int],
+    ready: Callable[[], bool] = lambda: True,
+) -> Iterator[list[T]]:
+    """Consecutive items of at least ``pages`` pages together, as ``size`` counts them.
+
+    A batch is cut short when ``ready()`` says the next item would have to be
+    waited for: while the reader is behind, each batch is searched as soon as
+    it is read, and the last one is small.
+    """
     batch, count = [], 0
     for item in items:
         batch.append(item)
         count += size(item)
-        if count >= pages:
+        if count >= pages or not ready():
             yield batch
             batch, count = [], 0
     if batch:

@@ -70,3 +70,25 @@ def test_children_start_from_a_process_running_other_threads():
         stop.set()
         thread.join()
     assert out == [(0, 0), (1, 1), (2, 4)]
+
+
+def _slow_negate(n: int) -> int:
+    import time
+
+    time.sleep(0.3 if n == 1 else 0)
+    return -n
+
+
+def test_next_ready_says_whether_iterating_would_wait():
+    import time
+
+    with Ahead([1, 2], _slow_negate) as ahead:
+        assert not ahead.next_ready()  # the child sleeps on 1
+        time.sleep(0.6)
+        assert ahead.next_ready()
+        pairs = iter(ahead)
+        assert next(pairs) == (1, -1)
+        time.sleep(0.3)
+        assert ahead.next_ready()
+        assert next(pairs) == (2, -2)
+        assert not ahead.next_ready()  # nothing left

@@ -368,3 +368,10 @@ def test_ingest_from_a_process_running_other_threads(tmp_path):
         stop.set()
         thread.join()
     assert (report.stored, report.candidates, report.failures) == (2, 2, [])
+
+
+def test_batches_fill_to_the_page_limit_or_stop_at_what_is_read():
+    batches = ingest_module._batches
+    assert list(batches([3, 3, 3, 3, 3], 6, int)) == [[3, 3], [3, 3], [3]]
+    ready = iter([True, False, True, True, True]).__next__  # the 3rd is not read yet
+    assert list(batches([1, 1, 1, 1, 1], 6, int, ready)) == [[1, 1], [1, 1, 1]]
