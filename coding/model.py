@@ -173,6 +173,11 @@ def classify_file(
     -------
     int
         The number of definitions classified.
+
+    Notes
+    -----
+    Off Linux the child is spawned, so a script calling :func:`classify_file`
+    there on more than one chunk needs the ``if __name__ == "__main__":`` guard.
     """
 
     def proposals() -> Iterator[pd.DataFrame]:

@@ -90,6 +90,12 @@ def ingest(
     Returns
     -------
     IngestReport
+
+    Notes
+    -----
+    A child process reads the files (see :mod:`corpus.children`). Off Linux it
+    is spawned, so a script calling :func:`ingest` there needs the
+    ``if __name__ == "__main__":`` guard.
     """
     from corpus import store
 
@@ -118,6 +124,7 @@ def ingest(
         # thread: PDFium's many short calls each give up the GIL and must win it
         # back from this process's Python work, which slowed reading threefold.
         # And a file that crashes PDFium takes down the child, not the batch.
+        # Only the child calls PDFium, which is not thread-safe.
         with Ahead(pending, _read, depth=64, crashed=_crashed) as read:
             from corpus.finder import find_in_documents
 
