@@ -19,8 +19,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def process_pool(workers: int = 1) -> ProcessPoolExecutor:
-    """A pool of ``workers`` child processes, started as the module docstring says."""
+def process_pool() -> ProcessPoolExecutor:
+    """A pool of one child process, started as the module docstring says."""
     import multiprocessing
     import sys
     import threading
@@ -29,7 +29,7 @@ def process_pool(workers: int = 1) -> ProcessPoolExecutor:
     if sys.platform == "linux":
         single = threading.active_count() == 1
         context = multiprocessing.get_context("fork" if single else "forkserver")
-    return ProcessPoolExecutor(workers, mp_context=context)
+    return ProcessPoolExecutor(1, mp_context=context)
 
 
 class Ahead(Generic[T, R]):
@@ -104,7 +104,7 @@ class Ahead(Generic[T, R]):
 
     def _fill(self) -> None:
         assert self._pool is not None
-        while len(self._ahead) < self.depth and (item := next(self._waiting, _END)) is not _END:
+        for item in islice(self._waiting, self.depth - len(self._ahead)):
             self._ahead.append((item, self._pool.submit(self.func, item)))
 
     def __iter__(self) -> Iterator[tuple[T, R]]:
@@ -128,6 +128,3 @@ class Ahead(Generic[T, R]):
                 self._pool = process_pool()
             self._fill()
             yield item, result
-
-
-_END = object()
