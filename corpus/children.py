@@ -103,9 +103,16 @@ class Ahead(Generic[T, R]):
         return future is None or future.done()
 
     def _fill(self) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         assert self._pool is not None
         for item in islice(self._waiting, self.depth - len(self._ahead)):
-            self._ahead.append((item, self._pool.submit(self.func, item)))
+            try:
+                future = self._pool.submit(self.func, item)
+            except BrokenProcessPool:  # the child died on an item already handed over
+                self._waiting = chain([item], self._waiting)
+                return
+            self._ahead.append((item, future))
 
     def __iter__(self) -> Iterator[tuple[T, R]]:
         from concurrent.futures.process import BrokenProcessPool
