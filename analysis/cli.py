@@ -117,9 +117,7 @@ def _agreed(input: Path | None, db: Path | None, book: Codebook, schemes: tuple[
             fail(str(exc))
     from coding.store import coded_items
 
-    if not db.is_file():
-        fail(f"{db}: no such coding store")
-    conn = store_or_exit(db)
+    conn = store_or_exit(db, existing=True)
     return coded_items(conn, book, schemes), conn
 
 
@@ -372,9 +370,7 @@ def reliability(
         else:
             from coding.store import current
 
-            if not db.is_file():
-                fail(f"{db}: no such coding store")
-            conn = store_or_exit(db)
+            conn = store_or_exit(db, existing=True)
             try:
                 ratings = current(conn, sources=("human", "import"))
             finally:

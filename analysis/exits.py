@@ -35,11 +35,17 @@ def codebook_or_exit(path: Path | None) -> Codebook:
         fail(str(exc))
 
 
-def store_or_exit(db: Path) -> sqlite3.Connection:
-    """Open the coding store at ``db``, or exit with the error."""
+def store_or_exit(db: Path, *, existing: bool = False) -> sqlite3.Connection:
+    """Open the coding store at ``db``, or exit with the error.
+
+    A missing store is created, unless ``existing``: commands that only read
+    a store fail with "no such coding store" instead.
+    """
     from coding.store import open_store
     from corpus.errors import InputError
 
+    if existing and not db.is_file():
+        fail(f"{db}: no such coding store")
     try:
         return open_store(db)
     except InputError as exc:

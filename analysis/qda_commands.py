@@ -85,11 +85,9 @@ def export(
     from coding.qdpx import export_project
     from corpus.errors import InputError
 
-    if not db.is_file():
-        fail(f"{db}: no such coding store")
+    conn = store_or_exit(db, existing=True)
     book = codebook_or_exit(codebook)
     sources = ("human", "import", "model") if model else ("human", "import")
-    conn = store_or_exit(db)
     try:
         report = export_project(conn, out, book, sources=sources)
     except InputError as exc:
