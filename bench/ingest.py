@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -408,14 +409,13 @@ def _corpus_key() -> dict[str, object]:
     }
 
 
-def build_corpus() -> dict[str, object]:
-    """Write the corpus to ``CORPUS`` and its manifest to ``MANIFEST``.
+def build_corpus() -> dict[str, dict[str, int]]:
+    """Write the corpus to ``CORPUS``.
 
     Returns
     -------
     dict
-        The manifest: ``key`` (see ``_corpus_key``), ``seconds`` taken and
-        ``files``, mapping each file name to the stats of ``write_paper``.
+        Each file name mapped to the stats of ``write_paper``.
     """
     if not SHARED.is_dir():
         sys.exit(
@@ -424,7 +424,6 @@ def build_corpus() -> dict[str, object]:
         )
     if not DEFT_TRAIN.is_dir():
         sys.exit(f"error: the DEFT corpus is not at {DEFT_TRAIN}; bench/ingest.py needs it")
-    start = time.perf_counter()
     subjects = load_sentences(DEFT_TRAIN)
     rng = random.Random(SEED)
     counts = page_counts(rng)
@@ -450,32 +449,49 @@ def build_corpus() -> dict[str, object]:
                 cluster=number in with_clusters,
                 rng=random.Random(f"{SEED}-{number}"),
             )
-        files = {name: job.result() for name, job in jobs.items()}
-    manifest = {"key": _corpus_key(), "seconds": time.perf_counter() - start, "files": files}
-    MANIFEST.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-    return manifest
+        return {name: job.result() for name, job in jobs.items()}
 
 
-def corpus() -> dict[str, object]:
-    """The cached corpus's manifest, building the corpus first if it is missing or stale.
+def cached_corpus(
+    folder: Path, manifest: Path, key: dict[str, object], build: Callable[[], dict[str, dict]]
+) -> dict[str, object]:
+    """The manifest of the PDFs in ``folder``, building them first if missing or stale.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        Where ``build`` writes the PDFs.
+    manifest : pathlib.Path
+        The manifest file, beside the folder so that ingest sees only PDFs.
+    key : dict
+        Everything the corpus depends on; a change means rebuilding it.
+    build : callable
+        Writes the PDFs and returns each file name's stats, ``pages`` among them.
 
     Returns
     -------
     dict
-        See ``build_corpus``.
+        ``key``, ``seconds`` the build took and ``files`` (the stats of ``build``).
     """
-    if MANIFEST.is_file():
-        manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-        present = {path.name for path in CORPUS.glob("*.pdf")}
-        if manifest["key"] == _corpus_key() and present == set(manifest["files"]):
-            return manifest
-    manifest = build_corpus()
+    if manifest.is_file():
+        stored = json.loads(manifest.read_text(encoding="utf-8"))
+        present = {path.name for path in folder.glob("*.pdf")}
+        if stored["key"] == key and present == set(stored["files"]):
+            return stored
+    start = time.perf_counter()
+    files = build()
+    stored = {"key": key, "seconds": time.perf_counter() - start, "files": files}
+    manifest.write_text(json.dumps(stored, indent=1) + "\n", encoding="utf-8")
     print(
-        f"built {len(manifest['files'])} PDFs, "
-        f"{sum(f['pages'] for f in manifest['files'].values()):,} pages, "
-        f"in {manifest['seconds']:.1f} s -> {CORPUS}"
+        f"built {len(files)} PDFs, {sum(f['pages'] for f in files.values()):,} pages, "
+        f"in {stored['seconds']:.1f} s -> {folder}"
     )
-    return manifest
+    return stored
+
+
+def corpus() -> dict[str, object]:
+    """The generated corpus's manifest (see ``cached_corpus``)."""
+    return cached_corpus(CORPUS, MANIFEST, _corpus_key(), build_corpus)
 
 
 def best_wall(command: list[str], repeat: int = REPEAT) -> tuple[float, str]:

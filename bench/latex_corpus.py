@@ -14,15 +14,12 @@ Run: .venv/bin/python bench/latex_corpus.py  (needs pdflatex)
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -33,7 +30,7 @@ MANIFEST = ingest.CACHE / "latex.json"
 SEED = 20261129
 PARAGRAPHS_PER_PAGE = 6.8  # measured: two columns of 10pt text hold about this many
 SPECIAL = re.compile(r"([&%$#_{}])|(\\)|(~)|(\^)")
-KEY = {"seed": SEED, "papers": ingest.N_PAPERS, "pages": ingest.TOTAL_PAGES, "generator": 1}
+KEY = {"seed": SEED, "papers": ingest.N_PAPERS, "pages": ingest.TOTAL_PAGES, "generator": 2}
 
 
 def _escape(text: str) -> str:
@@ -116,22 +113,25 @@ def paper_source(number: int, pages: int, subject: str, sentences: list[str], cl
     )
 
 
-def _compile(source: str, pdf: Path) -> int:
-    """Typeset ``source`` into ``pdf``; return its page count."""
+def _compile(source: str, pdf: Path) -> dict[str, int]:
+    """Typeset ``source`` into ``pdf`` with defcode's own pdflatex runner; its page count."""
+    import pypdfium2 as pdfium
+
+    from analysis.latex import compile_pdf
+
     with tempfile.TemporaryDirectory() as tmp:
         tex = Path(tmp) / "paper.tex"
         tex.write_text(source, encoding="utf-8")
-        command = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name]
-        done = subprocess.run(command, cwd=tmp, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"pdflatex failed on {pdf.name}:\n{done.stdout[-2000:]}")
-        shutil.copyfile(Path(tmp) / "paper.pdf", pdf)
-        pages = re.search(r"Output written on paper\.pdf \((\d+) page", done.stdout)
-        return int(pages.group(1))
+        shutil.copyfile(compile_pdf(tex, runs=0), pdf)
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return {"pages": len(document)}
+    finally:
+        document.close()
 
 
-def build() -> dict[str, int]:
-    """Typeset the corpus into ``FOLDER``; return pages per file."""
+def build() -> dict[str, dict[str, int]]:
+    """Typeset the corpus into ``FOLDER``; return each file's page count."""
     if shutil.which("pdflatex") is None:
         sys.exit("error: pdflatex is needed to typeset the papers")
     subjects = ingest.load_sentences(ingest.DEFT_TRAIN)
@@ -154,21 +154,7 @@ def build() -> dict[str, int]:
 
 
 def main() -> None:
-    present = {p.name for p in FOLDER.glob("*.pdf")}
-    if MANIFEST.is_file():
-        manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-        fresh = manifest["key"] == KEY and present == set(manifest["files"])
-    else:
-        fresh = False
-    if not fresh:
-        start = time.perf_counter()
-        files = build()
-        manifest = {"key": KEY, "files": files}
-        MANIFEST.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-        print(
-            f"typeset {len(files)} papers, {sum(files.values()):,} pages, "
-            f"in {time.perf_counter() - start:.0f} s -> {FOLDER}"
-        )
+    ingest.cached_corpus(FOLDER, MANIFEST, KEY, build)
     ingest.main(FOLDER)
 
 
