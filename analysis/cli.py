@@ -133,6 +133,15 @@ CodebookOption = Annotated[
     Path | None,
     typer.Option("--codebook", help="Codebook YAML; the bundled cluster codebook when omitted."),
 ]
+JobsOption = Annotated[
+    int,
+    typer.Option(
+        "--jobs",
+        "-j",
+        help="Processes for the grid search (scikit-learn's n_jobs): -1 is one per CPU. "
+        "The result does not depend on it.",
+    ),
+]
 
 
 @app.command()
@@ -140,6 +149,7 @@ def train(
     model: Annotated[Path, typer.Option("--model", help="Where to write the model.")],
     input: InputOption = None,
     codebook: CodebookOption = None,
+    jobs: JobsOption = -1,
 ) -> None:
     """Fit the classifier on coded definitions and save it."""
     from coding.definitions import CODED_SCHEMES
@@ -147,7 +157,7 @@ def train(
     from coding.model import train as fit
 
     book, definitions = _coded(input, codebook)
-    fitted = fit(definitions, book, CODED_SCHEMES)
+    fitted = fit(definitions, book, CODED_SCHEMES, n_jobs=jobs)
     save_model(fitted, model)
     chosen = "; ".join(f"{s}: {p}" for s, p in fitted.info["params"].items())
     typer.echo(f"wrote {model}: {len(definitions)} definitions; chosen by leave-one-out: {chosen}")
@@ -179,6 +189,7 @@ def evaluate(
     input: InputOption = None,
     codebook: CodebookOption = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    jobs: JobsOption = -1,
 ) -> None:
     """Nested leave-one-out evaluation against the majority and TF-IDF+NB baselines."""
     import json
@@ -188,7 +199,7 @@ def evaluate(
     from coding.evaluation import evaluate as run
 
     book, definitions = _coded(input, codebook)
-    report = run(definitions, book, CODED_SCHEMES, progress=_progress("folds", json_))
+    report = run(definitions, book, CODED_SCHEMES, n_jobs=jobs, progress=_progress("folds", json_))
     if json_:
         typer.echo(json.dumps(as_json(report), indent=2))
     else:

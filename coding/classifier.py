@@ -9,6 +9,7 @@ category's codebook text (its *prototype*) is a feature of its own.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,18 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from coding.codebook import Codebook, load_codebook
 from corpus.nlp import lemma_string, lemma_strings
 
 _WORD_PATTERN = r"(?u)\b[^\W\d_][\w\-]+\b"
+
+
+@cache
+def _thread_pools() -> ThreadpoolController:
+    """The process's native thread pools, found once: finding them took 7 ms a fit."""
+    return ThreadpoolController()
 
 
 def _texts(X: Any) -> list[str]:
@@ -179,7 +186,7 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
         features = self._features(lemmas, words)
         self.model_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000)
         # Threaded BLAS only adds overhead on a few dozen rows, and thrashes under load.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _thread_pools().limit(limits=1, user_api="blas"):
             self.model_.fit(
                 features,
                 labels + weak_labels,

@@ -31,18 +31,24 @@ PARAM_GRID: dict[str, list[Any]] = {
 
 
 def tuned_classifier(
-    codebook: Codebook, scheme: str, param_grid: dict[str, list[Any]] | None = None
+    codebook: Codebook,
+    scheme: str,
+    param_grid: dict[str, list[Any]] | None = None,
+    n_jobs: int | None = None,
 ) -> GridSearchCV:
     """The defcode classifier with its hyperparameters chosen by leave-one-out.
 
     Fitting it runs the grid search on the data it is given, so inside an
     outer cross-validation the selection sees the training fold only.
+    ``n_jobs`` is passed to :class:`~sklearn.model_selection.GridSearchCV`:
+    the number of processes that fit the grid's candidates.
     """
     return GridSearchCV(
         DefinitionClassifier(codebook=codebook, scheme=scheme),
         param_grid if param_grid is not None else PARAM_GRID,
         cv=LeaveOneOut(),
         scoring="accuracy",
+        n_jobs=n_jobs,
     )
 
 
@@ -159,6 +165,7 @@ def evaluate(
     schemes: Iterable[str] = ("school", "breadth"),
     *,
     param_grid: dict[str, list[Any]] | None = None,
+    n_jobs: int | None = None,
     progress: Callable[[Iterable[int]], Iterable[int]] = iter,
 ) -> dict[str, dict[str, Any]]:
     """Nested leave-one-out evaluation of defcode and the baselines.
@@ -173,6 +180,11 @@ def evaluate(
         The schemes to evaluate.
     param_grid : dict, optional
         The hyperparameters searched inside each fold (:data:`PARAM_GRID`).
+    n_jobs : int, optional
+        Processes for each fold's grid search (see :func:`tuned_classifier`);
+        the results are the same whatever the number.
+    progress : callable, optional
+        Wraps the outer folds of the defcode model, e.g. in a progress bar.
 
     Returns
     -------
@@ -187,7 +199,7 @@ def evaluate(
     report: dict[str, dict[str, Any]] = {}
     for scheme in schemes:
         y = definitions[scheme]
-        models = {"defcode": tuned_classifier(codebook, scheme, param_grid)} | baselines()
+        models = {"defcode": tuned_classifier(codebook, scheme, param_grid, n_jobs)} | baselines()
         predictions = {
             name: loo_predictions(model, X, y, progress=progress if name == "defcode" else iter)
             for name, model in models.items()

@@ -87,6 +87,7 @@ def train(
     codebook: Codebook | None = None,
     schemes: Iterable[str] = ("school", "breadth"),
     param_grid: dict[str, list[Any]] | None = None,
+    n_jobs: int | None = None,
 ) -> Model:
     """Fit one classifier per scheme, its hyperparameters chosen by leave-one-out.
 
@@ -101,6 +102,8 @@ def train(
         The schemes to learn.
     param_grid : dict, optional
         Searched with leave-one-out; see :data:`coding.evaluation.PARAM_GRID`.
+    n_jobs : int, optional
+        Processes for the grid search; the model is the same whatever the number.
     """
     from coding.evaluation import tuned_classifier
 
@@ -109,7 +112,8 @@ def train(
     texts = definitions.set_index(ident)["definition"] if ident else definitions["definition"]
     classifiers, chosen = {}, {}
     for scheme in schemes:
-        search = tuned_classifier(codebook, scheme, param_grid).fit(texts, definitions[scheme])
+        search = tuned_classifier(codebook, scheme, param_grid, n_jobs)
+        search.fit(texts, definitions[scheme])
         classifiers[scheme] = search.best_estimator_
         chosen[scheme] = {
             k: list(v) if isinstance(v, tuple) else v for k, v in search.best_params_.items()

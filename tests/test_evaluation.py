@@ -56,6 +56,21 @@ def test_held_out_text_never_shapes_its_fold(definitions):
     assert "zyxqua" in states["planted"][0][0]  # other folds do train on the planted text
 
 
+def test_grid_search_in_two_processes_chooses_and_fits_the_same_model(definitions):
+    book = load_codebook()
+    X, y = definitions["definition"], definitions["school"]
+    alone = tuned_classifier(book, "school", GRID).fit(X, y)
+    shared = tuned_classifier(book, "school", GRID, n_jobs=2).fit(X, y)
+    assert shared.n_jobs == 2
+    assert shared.best_params_ == alone.best_params_
+    np.testing.assert_array_equal(
+        shared.cv_results_["mean_test_score"], alone.cv_results_["mean_test_score"]
+    )
+    np.testing.assert_allclose(
+        shared.best_estimator_.model_.coef_, alone.best_estimator_.model_.coef_, rtol=0, atol=1e-12
+    )
+
+
 def test_evaluate_reports_models_confusion_and_calibration(definitions):
     report = evaluate(definitions, param_grid={"C": [10.0]})
     printed = as_json(report)
