@@ -40,14 +40,18 @@ def load_bibtex(path: str | Path) -> pd.DataFrame:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as BibTeX ({exc})") from None
-    entries, problems = bibtex_entries(text, str(path))
+    entries, problems, _ = bibtex_entries(text, str(path))
     if problems:
         raise InputError(f"{path}: {len(problems)} BibTeX block(s) failed to parse", problems)
     return entries[_COLUMNS]
 
 
-def bibtex_entries(text: str, name: str) -> tuple[pd.DataFrame, list[str]]:
+def bibtex_entries(text: str, name: str) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Parse BibTeX text with bibtexparser v2, keeping the good entries of a bad file.
+
+    An entry whose LaTeX the decoder cannot read (pylatexenc fails on some
+    macros, e.g. ``\\href``) is a good entry: it is kept with its fields as
+    written, and a warning says so.
 
     Parameters
     ----------
@@ -63,9 +67,12 @@ def bibtex_entries(text: str, name: str) -> tuple[pd.DataFrame, list[str]]:
         venue, note, line, and abstract and doi with LaTeX accents decoded.
     problems : list of str
         One line per block that failed to parse, naming the file and line.
+    warnings : list of str
+        One line per entry kept with its LaTeX not decoded.
     """
     import bibtexparser
     from bibtexparser.middlewares import LatexDecodingMiddleware
+    from bibtexparser.model import Entry, MiddlewareErrorBlock
 
     # bibtexparser also logs each failure; the problems below say it once, with the file.
     logger = logging.getLogger("bibtexparser")
@@ -75,12 +82,19 @@ def bibtex_entries(text: str, name: str) -> tuple[pd.DataFrame, list[str]]:
         library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
     finally:
         logger.setLevel(level)
-    problems = [
-        f"{name}, line {block.start_line + 1}: {type(block).__name__}: {_why(block)}"
-        for block in library.failed_blocks
-    ]
+    entries, problems, warnings = list(library.entries), [], []
+    for block in library.failed_blocks:
+        where = f"{name}, line {block.start_line + 1}"
+        if isinstance(block, MiddlewareErrorBlock) and isinstance(block.ignore_error_block, Entry):
+            entries.append(block.ignore_error_block)
+            warnings.append(
+                f"{where}: {block.ignore_error_block.key} kept with its LaTeX not decoded "
+                f"({_why(block)})"
+            )
+        else:
+            problems.append(f"{where}: {type(block).__name__}: {_why(block)}")
     rows = []
-    for entry in library.entries:
+    for entry in sorted(entries, key=lambda e: e.start_line):
         fields = {f.key.lower(): " ".join(str(f.value).split()) for f in entry.fields}
         rows.append(
             {
@@ -96,7 +110,7 @@ def bibtex_entries(text: str, name: str) -> tuple[pd.DataFrame, list[str]]:
                 "doi": fields.get("doi", ""),
             }
         )
-    return pd.DataFrame(rows, columns=[*_COLUMNS, "abstract", "doi"]), problems
+    return pd.DataFrame(rows, columns=[*_COLUMNS, "abstract", "doi"]), problems, warnings
 
 
 def _why(block: object) -> str:

@@ -114,7 +114,9 @@ def read_pdf(path: str | Path) -> tuple[list[str], dict[str, str]]:
     if not raw:
         raise InputError(f"{path}: the PDF has no pages")
     if not any(text.strip() for text in raw):
-        raise InputError(f"{path}: no text layer (a scanned PDF needs OCR first)")
+        raise InputError(
+            f"{path}: no text on any page (a scan or a drawing; scanned pages need OCR first)"
+        )
     return clean_pages(raw), metadata
 
 

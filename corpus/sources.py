@@ -170,7 +170,8 @@ def _page(title: str, abstract: str) -> str:
 def _read_bibtex(text: str, source: Source) -> None:
     from corpus.bibliography import bibtex_entries
 
-    entries, source.problems = bibtex_entries(text, str(source.path))
+    entries, source.problems, warnings = bibtex_entries(text, str(source.path))
+    source.warnings.extend(warnings)
     for entry in entries.itertuples():
         page = _page(entry.title, entry.abstract)
         if not page:
@@ -219,7 +220,8 @@ def _read_csv(text: str, source: Source) -> None:
     column = next((c for c in ("definition", "text") if c in header), None)
     if column is None:
         raise InputError(
-            f"{source.path}: needs a 'definition' or 'text' column; found {', '.join(header)}"
+            f"{source.path}: needs a 'definition' or 'text' column; its header has "
+            f"{', '.join(map(repr, header)) or 'no columns'}"
         )
     frame = read_records(
         io.StringIO(text),

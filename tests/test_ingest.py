@@ -197,6 +197,56 @@ def test_bibtex_ris_and_csv_keep_their_metadata(tmp_path):
     assert (docs.title != "").sum() >= 4
 
 
+def test_an_entry_whose_latex_cannot_be_decoded_is_kept_with_a_warning(tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{porter1998,\n  title = {Clusters and the New Economics of Competition},\n"
+        "  author = {Porter, Michael E.},\n  year = {1998}\n}\n\n"
+        "@misc{angelino2017,\n  title = {Learning Certifiably Optimal Rule Lists},\n"
+        "  author = {Angelino, Elaine},\n  year = 2017,\n"
+        "  howpublished = {\\href{https://arxiv.org/abs/1704.01701}{arXiv:1704.01701}}\n}\n",
+        encoding="utf-8",
+    )
+    report = ingest([bib], tmp_path / "c.db", "cluster", ["cluster"])
+    assert report.failures == [] and report.documents == 2
+    assert report.warnings == [
+        f"{bib}, line 7: angelino2017 kept with its LaTeX not decoded "
+        "(Middleware could not be fully applied: list index out of range)"
+    ]
+    conn = store.connect(tmp_path / "c.db")
+    rows = dict(conn.execute("SELECT key, title FROM documents"))
+    conn.close()
+    assert rows == {
+        "porter1998": "Clusters and the New Economics of Competition",
+        "angelino2017": "Learning Certifiably Optimal Rule Lists",
+    }
+
+
+def test_a_pdf_with_only_a_drawing_is_named_as_having_no_text(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 60, style="F")
+    drawing = tmp_path / "figure.pdf"
+    pdf.output(str(drawing))
+    report = ingest([drawing], tmp_path / "c.db", "cluster", ["cluster"])
+    assert report.failures == [
+        f"{drawing}: no text on any page (a scan or a drawing; scanned pages need OCR first)"
+    ]
+
+
+def test_a_csv_without_a_text_column_is_named_with_its_header(tmp_path):
+    table = tmp_path / "power.csv"
+    table.write_text(",processor,meanpower\n1,a,2.5\n", encoding="utf-8")
+    report = ingest([table], tmp_path / "c.db", "cluster", ["cluster"])
+    assert report.failures == [
+        f"{table}: needs a 'definition' or 'text' column; its header has '', 'processor', "
+        "'meanpower'"
+    ]
+    assert report.stored == 0
+
+
 def test_a_changed_file_replaces_its_rows_and_an_unchanged_one_adds_nothing(tmp_path):
     paper = tmp_path / "paper.txt"
     paper.write_text("Intro.\n\nA cluster is defined as a group of firms in one place.\n")
