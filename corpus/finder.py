@@ -333,7 +333,9 @@ class DefinitionFinder:
                 if start != _trim(sentence).start or len(sentence) - (end - start) < 5:
                     continue
                 mentions.add(number)
-            elif rule in _SUBJECT_RULES and not _is_subject(doc, start, sentence):
+            elif (rule in _SUBJECT_RULES and not _is_subject(doc, start, sentence)) or (
+                rule == "we_define" and _ends_compound(doc, start)
+            ):
                 continue
             best = rules.get(number)
             if best is None or RULE_WEIGHTS[rule] > RULE_WEIGHTS[best]:
@@ -352,6 +354,11 @@ _SUBJECT_RULES = frozenset(RULE_WEIGHTS) - {
     "table_apposition",
     "based_on_idea",
 }
+
+
+def _ends_compound(doc: Doc, start: int) -> bool:
+    """Whether the token at ``start`` ends a hyphenated word: "pre-defined" is an adjective."""
+    return start > 0 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_
 
 
 def _is_subject(doc: Doc, start: int, sentence: Span) -> bool:

@@ -339,6 +339,22 @@ def test_detect_names_a_file_without_a_text_column(tmp_path):
     assert not (tmp_path / "o.csv").exists()
 
 
+@pytest.mark.parametrize(
+    ("sentence", "rule"),
+    [
+        ("We define a cluster as a group of firms.", "we_define"),
+        ("Scholars have defined clusters as groups of firms.", "we_define"),
+        ("Porter - defined clusters as groups of firms.", "we_define"),
+        ("Give the pre-defined cluster as the value of the argument.", "detector"),
+        ("Authors rarely use well-defined clusters as units of analysis.", "detector"),
+    ],
+)
+def test_a_hyphenated_defined_is_not_the_defining_verb(sentence, rule):
+    from corpus.finder import find_definitions
+
+    assert find_definitions([sentence], TERMS)["rule"].tolist() == [rule]
+
+
 def test_documents_searched_together_give_each_document_its_own_candidates(monkeypatch):
     from corpus.detector import Detector
     from corpus.finder import find_definitions, find_in_documents
