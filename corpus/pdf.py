@@ -132,9 +132,10 @@ def clean_pages(pages: list[str]) -> list[str]:
     """Drop running headers, footers and page numbers; join hyphenated words.
 
     A line is a running header or footer when it is among the first or last
-    two lines of at least half of the pages (and of two or more), once its
-    digits are ignored; a lone number, roman numeral or "page n of m" at a
-    page's edge is a page number.
+    two lines of two or more pages, and of at least half of the odd or of the
+    even pages (journals print the title on one side and the authors on the
+    other), once its digits are ignored; a lone number, roman numeral or
+    "page n of m" at a page's edge is a page number.
 
     Examples
     --------
@@ -148,11 +149,17 @@ def clean_pages(pages: list[str]) -> list[str]:
         text.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "-\n").split("\n")
         for text in pages
     ]
-    edges = Counter()
-    for lines in split:
-        edges.update({_furniture_key(lines[i]) for i in _edge_indices(lines)})
+    edges, sides = Counter(), (Counter(), Counter())
+    for number, lines in enumerate(split):
+        keys = {_furniture_key(lines[i]) for i in _edge_indices(lines)}
+        edges.update(keys)
+        sides[number % 2].update(keys)
     repeated = {
-        key for key, count in edges.items() if key and count >= 2 and count >= len(pages) / 2
+        key
+        for key, count in edges.items()
+        if key
+        and count >= 2
+        and any(side[key] >= len(split[parity::2]) / 2 for parity, side in enumerate(sides))
     }
     cleaned = []
     for lines in split:

@@ -129,6 +129,21 @@ def test_pdf_pages_lose_running_heads_and_page_numbers_and_join_hyphens(seed):
     assert "inter-firm" in joined and "co-location" in joined
 
 
+def test_running_heads_that_alternate_between_even_and_odd_pages_are_dropped():
+    from corpus.pdf import clean_pages
+
+    words = ["Firms", "Regions", "Networks", "Districts", "Policies", "Suppliers", "Markets"]
+    bodies = [f"{word} come first.\n{word} matter a lot.\nSo do {word.lower()}." for word in words]
+    # A journal's layout: the title over even pages, the author over odd ones, not page 1.
+    heads = [
+        "",
+        *(f"{n} A Study of Clusters\n" if n % 2 == 0 else f"Jane Doe {n}\n" for n in range(2, 8)),
+    ]
+    pages = [head + body for head, body in zip(heads, bodies, strict=True)]
+    assert sum("Jane Doe" in page for page in pages) < len(pages) / 2
+    assert clean_pages(pages) == bodies
+
+
 def test_candidate_ids_are_stable_across_databases(seed, tmp_path):
     _, _, found, db = seed
     conn = store.connect(db)
