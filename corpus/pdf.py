@@ -8,8 +8,11 @@ a line end are joined (``eco-`` / ``nomic`` becomes ``economic``, while
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from collections import Counter
+from functools import cache, partial
 from pathlib import Path
 
 from corpus.errors import InputError
@@ -21,10 +24,12 @@ _PAGE_NUMBER = re.compile(
 )
 # Possessive (\w++): a word with no hyphen after it is not retried at every shorter length.
 _HYPHEN_BREAK = re.compile(r"\b(\w++)[-\u00ad]\n(?=[a-z])(\w+)[^\S\n]*")
+#: A word as it is written, hyphens and all.
+_WORD = re.compile(r"\w+(?:-\w+)*")
 #: "up- and downstream": a hyphen before these words is not a broken word.
 _SUSPENDED = frozenset(["and", "or", "to", "nor"])
 #: Fragments before a line-end hyphen that often start a real compound
-#: (``co-location``); for these a word list decides.
+#: (``co-location``): the hyphen stays unless the joined word is an English word.
 _COMPOUND_PREFIXES = frozenset(
     [
         "anti",
@@ -170,8 +175,9 @@ def clean_pages(pages: list[str]) -> list[str]:
         }
         kept = [line.rstrip() for i, line in enumerate(lines) if i not in furniture]
         text = "\n".join(kept).strip("\n")
-        cleaned.append(_HYPHEN_BREAK.sub(_join_hyphenated, text))
-    return cleaned
+        cleaned.append(text)
+    seen = frozenset(_WORD.findall("\n".join(cleaned).lower()))
+    return [_HYPHEN_BREAK.sub(partial(_join_hyphenated, seen=seen), text) for text in cleaned]
 
 
 def _edge_indices(lines: list[str]) -> list[int]:
@@ -183,10 +189,43 @@ def _furniture_key(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.lower().split()))
 
 
-def _join_hyphenated(match: re.Match[str]) -> str:
+def _join_hyphenated(match: re.Match[str], seen: frozenset[str]) -> str:
+    """A word broken at a line end, joined unless the hyphen is part of it.
+
+    The document decides first: the way the word is written elsewhere in it,
+    when it is written only one way (``seen``, lower case). Otherwise the
+    joined word wins when it is an English word (``re-`` / ``sults``); the
+    hyphen stays after a compound prefix (``co-location``) or between two
+    words (``small-scale``), and goes elsewhere (``Schum-peterian``).
+    """
     head, tail = match.group(1), match.group(2)
     if tail in _SUSPENDED:
         return f"{head}- {tail}\n"
-    if head.lower() in _COMPOUND_PREFIXES:
-        return f"{head}-{tail}\n"
-    return f"{head}{tail}\n"
+    joined, hyphenated = f"{head}{tail}", f"{head}-{tail}"
+    if (joined.lower() in seen) != (hyphenated.lower() in seen):
+        keep = hyphenated.lower() in seen
+    else:
+        words = _english_words()
+        keep = joined.lower() not in words and (
+            head.lower() in _COMPOUND_PREFIXES or (head.lower() in words and tail.lower() in words)
+        )
+    return f"{hyphenated if keep else joined}\n"
+
+
+@cache
+def _english_words() -> frozenset[str]:
+    """English words and their inflections: the words of the lemma tables in spacy-lookups-data.
+
+    Read from the package's files rather than through spaCy, which this
+    process (ingest's reader) does not load.
+    """
+    from spacy_lookups_data import get_file
+
+    words: set[str] = set()
+    with gzip.open(get_file("en_lemma_index.json.gz"), "rt", encoding="utf-8") as index:
+        for listed in json.load(index).values():
+            words.update(listed)
+    with gzip.open(get_file("en_lemma_lookup.json.gz"), "rt", encoding="utf-8") as lookup:
+        for form, lemma in json.load(lookup).items():
+            words.update((form, lemma))
+    return frozenset(word.lower() for word in words)

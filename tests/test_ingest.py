@@ -129,6 +129,26 @@ def test_pdf_pages_lose_running_heads_and_page_numbers_and_join_hyphens(seed):
     assert "inter-firm" in joined and "co-location" in joined
 
 
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("The re-\nsults hold.", "The results\nhold."),  # a prefix, but "results" is a word
+        ("In the re-\ngional economy", "In the regional\neconomy"),
+        ("inter-\nfirm links", "inter-firm\nlinks"),  # "interfirm" is no word
+        ("small-\nscale firms", "small-scale\nfirms"),  # two words, "smallscale" none
+        ("Schum-\npeterian rents", "Schumpeterian\nrents"),
+        ("up- and\ndownstream", "up- and\ndownstream"),
+        # The document's own spelling decides before the word list does:
+        ("firms co-\noperation. Co-operation again.", "firms co-operation\n. Co-operation again."),
+        ("them-\nselves. They did it themselves.", "themselves\n. They did it themselves."),
+    ],
+)
+def test_a_word_broken_at_a_line_end_is_joined_unless_its_hyphen_belongs_to_it(page, expected):
+    from corpus.pdf import clean_pages
+
+    assert clean_pages([page]) == [expected]
+
+
 def test_running_heads_that_alternate_between_even_and_odd_pages_are_dropped():
     from corpus.pdf import clean_pages
 
