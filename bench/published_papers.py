@@ -5,7 +5,7 @@ the Journal of Statistical Software or R News, typeset by their authors with
 the journals' LaTeX classes: running text, displayed mathematics, code,
 tables, plots and reference lists. Debian packages them prebuilt, so
 ``apt-get download`` fetches them from the Debian mirror without R (about
-60 MB of packages, once). Documents of 3 to 59 pages are kept (this drops
+53 MB of packages, once). Documents of 3 to 59 pages are kept (this drops
 hex stickers, single figures and a 98-page manual), and 60 of them are chosen
 with a fixed seed so that they come closest to 1,000 pages. The PDFs are
 cached in ``bench/.cache/published/``; the manifest records each one's
