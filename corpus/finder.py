@@ -421,6 +421,7 @@ def definition_pipeline(terms: tuple[str, ...], detector: str = "") -> Language:
     [('A cluster is defined as a group of firms.', 'defined_as')]
     """
     import spacy
+    from spacy.symbols import ORTH
 
     from corpus.nlp import blank_english
 
@@ -429,12 +430,23 @@ def definition_pipeline(terms: tuple[str, ...], detector: str = "") -> Language:
     # detector and the term forms use too: loading the table again took 0.35 s.
     base = blank_english()
     nlp = spacy.blank("en", vocab=base.vocab)
+    for abbreviation in _ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     lemmatizer.initialize(lookups=base.get_pipe("lemmatizer").lookups)
     nlp.add_pipe("defcode_line_breaks")
     nlp.add_pipe("sentencizer", config={"overwrite": False})
     nlp.add_pipe("defcode_definitions", config={"terms": list(terms), "detector": detector})
     return nlp
+
+
+#: Abbreviations that scholarly writing puts mid-sentence, kept whole so that
+#: their full stop ends no sentence ("Porter et al. (1998) define ...").
+#: spaCy's English exceptions already hold "e.g.", "i.e." and "vs.".
+_ABBREVIATIONS = (
+    "al.", "cf.", "approx.", "ca.", "resp.", "esp.", "viz.", "ibid.", "Ibid.", "op.", "cit.",
+    "eds.", "pp.", "vol.", "Vol.", "fig.", "Fig.", "Figs.", "Eq.", "Eqs.", "Sect.", "Ch.", "Chap.",
+)  # fmt: skip
 
 
 def term_pattern(terms: Sequence[str]) -> re.Pattern[str]:

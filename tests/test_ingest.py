@@ -390,6 +390,21 @@ def test_a_hyphenated_defined_is_not_the_defining_verb(sentence, rule):
     assert find_definitions([sentence], TERMS)["rule"].tolist() == [rule]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "As Porter et al. (1998) point out, a cluster is a group of firms in one place.",
+        "A cluster is, cf. Porter (1998), a group of firms in one place.",
+        "Clusters employ approx. 10 per cent of the workforce in Fig. 3 of the report.",
+    ],
+)
+def test_a_scholarly_abbreviation_does_not_end_the_sentence(sentence):
+    from corpus.finder import find_definitions
+
+    found = find_definitions([f"Firms grow. {sentence} Regions differ."], TERMS)
+    assert found["text"].tolist() == [sentence]
+
+
 def test_documents_searched_together_give_each_document_its_own_candidates(monkeypatch):
     from corpus.detector import Detector
     from corpus.finder import find_definitions, find_in_documents
