@@ -154,17 +154,16 @@ def clean_pages(pages: list[str]) -> list[str]:
         text.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "-\n").split("\n")
         for text in pages
     ]
-    edges, sides = Counter(), (Counter(), Counter())
+    sides = (Counter(), Counter())  # edge lines of the odd pages, then of the even ones
     for number, lines in enumerate(split):
-        keys = {_furniture_key(lines[i]) for i in _edge_indices(lines)}
-        edges.update(keys)
-        sides[number % 2].update(keys)
+        sides[number % 2].update({_furniture_key(lines[i]) for i in _edge_indices(lines)})
+    pages_per_side = ((len(split) + 1) // 2, len(split) // 2)
     repeated = {
         key
-        for key, count in edges.items()
+        for key, count in (sides[0] + sides[1]).items()
         if key
         and count >= 2
-        and any(side[key] >= len(split[parity::2]) / 2 for parity, side in enumerate(sides))
+        and any(side[key] >= n / 2 for side, n in zip(sides, pages_per_side, strict=True))
     }
     cleaned = []
     for lines in split:
