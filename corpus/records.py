@@ -30,6 +30,11 @@ def whole_number(text: str) -> int:
         raise ValueError(f"{text!r} is not a whole number") from None
 
 
+def header_names(header: Iterable[str]) -> str:
+    """A CSV header's column names as error messages quote them, an unnamed one as ``''``."""
+    return ", ".join(map(repr, header)) or "no columns"
+
+
 def read_records(
     source: str | Path | IO[str],
     *,
@@ -76,7 +81,7 @@ def read_records(
     if missing:
         raise InputError(
             f"{label}: missing column(s) {', '.join(map(repr, missing))}; "
-            f"the header has {', '.join(map(repr, header)) or 'no columns'}"
+            f"the header has {header_names(header)}"
         )
     reader.fieldnames = header
     checks = checks or {}
@@ -156,7 +161,9 @@ def read_texts(
     text = next((c for c in text_columns if c in header), None)
     if "id" not in header or text is None:
         wanted = " or ".join(map(repr, text_columns))
-        raise InputError(f"{path}: needs columns 'id' and {wanted}; found {', '.join(header)}")
+        raise InputError(
+            f"{path}: needs columns 'id' and {wanted}; the header has {header_names(header)}"
+        )
     reader = pd.read_csv(
         path,
         usecols=["id", text],

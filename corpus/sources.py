@@ -214,14 +214,14 @@ def _read_ris(text: str, source: Source) -> None:
 
 
 def _read_csv(text: str, source: Source) -> None:
-    from corpus.records import read_records
+    from corpus.records import header_names, read_records
 
     header = [h.strip() for h in next(csv.reader(io.StringIO(text)), [])]
     column = next((c for c in ("definition", "text") if c in header), None)
     if column is None:
         raise InputError(
             f"{source.path}: needs a 'definition' or 'text' column; its header has "
-            f"{', '.join(map(repr, header)) or 'no columns'}"
+            f"{header_names(header)}"
         )
     frame = read_records(
         io.StringIO(text),
