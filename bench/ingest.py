@@ -162,6 +162,17 @@ print(pages)
 """
 
 
+def page_count(pdf: Path) -> int:
+    """The number of pages of ``pdf``."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
 def load_sentences(folder: Path) -> dict[str, list[str]]:
     """Read the DEFT ``.deft`` files in ``folder`` as sentences grouped by subject.
 

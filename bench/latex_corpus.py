@@ -115,19 +115,13 @@ def paper_source(number: int, pages: int, subject: str, sentences: list[str], cl
 
 def _compile(source: str, pdf: Path) -> dict[str, int]:
     """Typeset ``source`` into ``pdf`` with defcode's own pdflatex runner; its page count."""
-    import pypdfium2 as pdfium
-
     from analysis.latex import compile_pdf
 
     with tempfile.TemporaryDirectory() as tmp:
         tex = Path(tmp) / "paper.tex"
         tex.write_text(source, encoding="utf-8")
         shutil.copyfile(compile_pdf(tex, runs=0), pdf)
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return {"pages": len(document)}
-    finally:
-        document.close()
+    return {"pages": ingest.page_count(pdf)}
 
 
 def build() -> dict[str, dict[str, int]]:

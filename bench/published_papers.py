@@ -59,8 +59,6 @@ def _download(folder: Path) -> list[Path]:
 
 def _papers(debs: list[Path], unpacked: Path) -> list[tuple[Path, str, str, int]]:
     """Each vignette PDF of the right length: its path, package, version and pages."""
-    import pypdfium2 as pdfium
-
     found = []
     for deb in debs:
         fields = subprocess.run(
@@ -74,9 +72,7 @@ def _papers(debs: list[Path], unpacked: Path) -> list[tuple[Path, str, str, int]
         target.mkdir(parents=True)
         subprocess.run(["dpkg-deb", "--extract", str(deb), str(target)], check=True)
         for pdf in sorted(target.glob("usr/lib/R/site-library/*/doc/*.pdf")):
-            document = pdfium.PdfDocument(pdf)
-            pages = len(document)
-            document.close()
+            pages = ingest.page_count(pdf)
             if MIN_PAGES <= pages <= MAX_PAGES:
                 found.append((pdf, package, version, pages))
     return found
@@ -85,13 +81,8 @@ def _papers(debs: list[Path], unpacked: Path) -> list[tuple[Path, str, str, int]
 def _choose(papers: list[tuple[Path, str, str, int]]) -> list[tuple[Path, str, str, int]]:
     """``ingest.N_PAPERS`` papers whose pages come closest to ``ingest.TOTAL_PAGES``."""
     rng = random.Random(SEED)
-    best: list[tuple[Path, str, str, int]] = []
-    for _ in range(TRIES):
-        sample = rng.sample(papers, ingest.N_PAPERS)
-        if not best or abs(sum(p[3] for p in sample) - ingest.TOTAL_PAGES) < abs(
-            sum(p[3] for p in best) - ingest.TOTAL_PAGES
-        ):
-            best = sample
+    samples = (rng.sample(papers, ingest.N_PAPERS) for _ in range(TRIES))
+    best = min(samples, key=lambda sample: abs(sum(p[3] for p in sample) - ingest.TOTAL_PAGES))
     return sorted(best, key=lambda p: (p[1], p[0].name))
 
 
