@@ -1,9 +1,10 @@
 """A scikit-learn classifier that proposes one scheme's code for a definition.
 
 Seventeen coded definitions are too few to learn five schools from, so the
-classifier also learns from the codebook: each category's description and
-keywords are weak training examples, and the similarity of a definition to each
-category's codebook text (its *prototype*) is a feature of its own.
+classifier also learns from the codebook: each category's description, keywords
+and account (for the schools, the seed paper's Section 3) are weak training
+examples, and the similarity of a definition to each category's codebook text
+(its *prototype*) is a feature of its own.
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
     Features are lemma word n-grams, optionally lemma character n-grams, a
     definition's cosine similarity to each category's codebook text, and its length and
     number of coordinated parts; a multinomial logistic regression weighs them.
-    The codebook's descriptions, keywords and examples of each category are
-    added to the training data with weight ``weak_weight``, so that every
-    category can be proposed even when no coded definition has it.
+    The codebook's descriptions, keywords, examples and account passages of
+    each category are added to the training data with weight ``weak_weight``,
+    so that every category can be proposed even when no coded definition has it.
 
     Parameters
     ----------
@@ -158,7 +159,8 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
 
         weak_texts, weak_labels = [], []
         for category in scheme.categories:
-            for text in (category.description, "; ".join(category.keywords), *category.examples):
+            keywords = "; ".join(category.keywords)
+            for text in (category.description, keywords, *category.examples, *category.account):
                 if text:
                     weak_texts.append(text)
                     weak_labels.append(category.code)

@@ -18,6 +18,7 @@ in the same shape::
             description: What the category means.
             keywords: [co-location]
             examples: []
+            account: [The source's longer account of the category, a passage per item.]
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from corpus.errors import InputError
 
 _CODEBOOK_FIELDS = {"concept", "terms", "definition", "source", "schemes"}
 _SCHEME_FIELDS = {"label", "description", "multiple", "categories"}
-_CATEGORY_FIELDS = {"code", "label", "description", "keywords", "examples"}
+_CATEGORY_FIELDS = {"code", "label", "description", "keywords", "examples", "account"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,10 @@ class Category:
         What the category means, shown to coders.
     keywords, examples : tuple of str
         Optional cue words and example texts.
+    account : tuple of str
+        Optional passages of the source's longer account of the category (for
+        the schools, the seed paper's Section 3), one sentence or passage each.
+        The classifier learns from them as it does from the description.
     """
 
     code: str
@@ -59,6 +64,7 @@ class Category:
     description: str
     keywords: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
+    account: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -342,4 +348,5 @@ class _Builder:
             description=self.text(node, "description", where),
             keywords=self.texts(node, "keywords", where),
             examples=self.texts(node, "examples", where),
+            account=self.texts(node, "account", where),
         )

@@ -11,8 +11,8 @@ GUIDs are derived from what they name with :func:`uuid.uuid5` (concept,
 scheme, code), so exporting the same codebook again gives the same GUIDs.
 
 What the standard has no attribute for (a scheme's name and whether it takes
-several codes, a category's label when it differs from its code, keywords and
-examples) is written as ``Key: value`` lines after a blank line at the end of
+several codes, a category's label when it differs from its code, keywords,
+examples and account) is written as ``Key: value`` lines after a blank line at the end of
 the code's ``Description``, where a person reading the codebook in another
 program sees it too; :func:`qdc_to_codebook` reads them back.
 
@@ -62,7 +62,7 @@ _PALETTE = (
     "#BCBD22",
     "#17BECF",
 )
-CODE_KEYS = frozenset({"Scheme", "Multiple", "Label", "Keywords", "Example"})
+CODE_KEYS = frozenset({"Scheme", "Multiple", "Label", "Keywords", "Example", "Account"})
 SET_KEYS = frozenset({"Concept", "Terms", "Source"})
 FIELD = re.compile(r"^([A-Z][a-z]+(?: [a-z]+)*):(?: (.*))?$")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -185,6 +185,8 @@ def _category_document(category: Category) -> dict:
         document["keywords"] = list(category.keywords)
     if category.examples:
         document["examples"] = list(category.examples)
+    if category.account:
+        document["account"] = list(category.account)
     return document
 
 
@@ -221,6 +223,7 @@ def write_codes(parent: etree._Element, codebook: Codebook, namespace: str) -> l
             if category.keywords:
                 fields.append(("Keywords", "; ".join(category.keywords)))
             fields += [("Example", example) for example in category.examples]
+            fields += [("Account", passage) for passage in category.account]
             add_description(child, namespace, with_fields(category.description, fields))
             written.append(child_guid)
     return written
@@ -411,6 +414,7 @@ def _scheme(
                 description=squash(text) or category_label,
                 keywords=tuple(squash(k) for k in keywords.split(";") if k.strip()),
                 examples=tuple(squash(e) for e in fields.get("Example", []) if e.strip()),
+                account=tuple(squash(a) for a in fields.get("Account", []) if a.strip()),
             )
         )
         mapping[node.guid] = (name, code)

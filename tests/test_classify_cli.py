@@ -159,6 +159,31 @@ def test_keywords_come_from_the_papers_account_not_from_the_definitions(seed_tex
                     assert not any(squash(keyword) in d for d in definitions), keyword
 
 
+def _five_grams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.casefold())
+    return {tuple(words[i : i + 5]) for i in range(len(words) - 4)}
+
+
+def test_each_schools_account_is_its_own_part_of_section_3_and_quotes_no_definition(seed_text):
+    """A school's account passages are sentences of that school's part of Section 3,
+    and none shares five words in a row with the 17 definitions being evaluated."""
+    schools = load_codebook().scheme("school").categories
+    flat = squash(seed_text)
+    start = flat.index(squash("Source: Own compilation."))
+    end = flat.index(squash("Based on this general overview regarding"))
+    heads = [start]
+    for category in schools:
+        heads.append(flat.index(squash(category.code), heads[-1]))
+    heads = [*heads[1:], end]
+    quoted = set().union(*map(_five_grams, load_definitions()["definition"]))
+    for category, begin, stop in zip(schools, heads, heads[1:], strict=False):
+        part = flat[begin:stop].replace("\u201f", "'")
+        assert len(category.account) >= 7, category.code
+        for passage in category.account:
+            assert squash(passage) in part, (category.code, passage)
+            assert not _five_grams(passage) & quoted, passage
+
+
 @pytest.mark.parametrize("scheme", ["school", "breadth"])
 def test_every_category_has_a_description_for_coders(scheme):
     for category in load_codebook().scheme(scheme).categories:
