@@ -24,6 +24,7 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import ThreadpoolController
 
+from coding.calibration import scale
 from coding.codebook import Codebook, load_codebook
 from corpus.nlp import lemma_string, lemma_strings
 
@@ -83,6 +84,10 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
         The shortest and longest lemma n-grams.
     class_weight : "balanced" or None, default="balanced"
         Passed to the logistic regression.
+    temperature : float, default=1.0
+        Divides the log-probabilities before they are normalised again
+        (:func:`coding.calibration.scale`); it does not change the prediction.
+        :class:`coding.calibration.TemperatureScaled` fits it.
 
     Attributes
     ----------
@@ -114,6 +119,7 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
         char_weight: float = 0.0,
         word_ngrams: tuple[int, int] = (1, 2),
         class_weight: str | None = "balanced",
+        temperature: float = 1.0,
     ) -> None:
         self.codebook = codebook
         self.scheme = scheme
@@ -123,6 +129,7 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
         self.char_weight = char_weight
         self.word_ngrams = word_ngrams
         self.class_weight = class_weight
+        self.temperature = temperature
 
     def _codebook(self) -> Codebook:
         if isinstance(self.codebook, Codebook):
@@ -146,10 +153,12 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        for name in ("C", "weak_weight", "prototype_weight", "char_weight"):
+        for name in ("C", "weak_weight", "prototype_weight", "char_weight", "temperature"):
             value = getattr(self, name)
-            if not isinstance(value, int | float) or value < 0 or (name == "C" and value == 0):
-                raise ValueError(f"{name} == {value!r}, must be a number > 0")
+            positive = name in ("C", "temperature")
+            if not isinstance(value, int | float) or value < 0 or (positive and value == 0):
+                bound = "> 0" if positive else ">= 0"
+                raise ValueError(f"{name} == {value!r}, must be a number {bound}")
         scheme = self._codebook().scheme(self.scheme)
         texts = _texts(X)
         labels = [scheme.normalize(v) for v in y]
@@ -235,7 +244,13 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability of each class, columns in the order of ``classes_``."""
         check_is_fitted(self)
-        return self.model_.predict_proba(self._features(lemma_strings(_texts(X))))[:, self._order]
+        return self.probabilities(self._features(lemma_strings(_texts(X))))
+
+    def probabilities(self, features: sparse.csr_matrix) -> np.ndarray:
+        """Probability of each class given the rows of :meth:`_features`, scaled by
+        ``temperature``; columns in the order of ``classes_``."""
+        probabilities = self.model_.predict_proba(features)[:, self._order]
+        return probabilities if self.temperature == 1 else scale(probabilities, self.temperature)
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable code of each definition."""

@@ -1,8 +1,9 @@
 """Honest evaluation of the classifier: nested leave-one-out against baselines.
 
 Every held-out definition is predicted by a model that never saw it: its
-vocabulary, prototypes, weights *and hyperparameters* are chosen from the other
-definitions only (the grid search runs its own leave-one-out inside each fold).
+vocabulary, prototypes, weights, *hyperparameters and temperature* are chosen
+from the other definitions only (the grid search and the calibration run their
+own leave-one-out inside each fold).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sklearn.model_selection import GridSearchCV, LeaveOneOut
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import make_pipeline
 
+from coding.calibration import TemperatureScaled
 from coding.classifier import DefinitionClassifier
 from coding.codebook import Codebook, load_codebook
 
@@ -35,21 +37,23 @@ def tuned_classifier(
     scheme: str,
     param_grid: dict[str, list[Any]] | None = None,
     n_jobs: int | None = None,
-) -> GridSearchCV:
-    """The defcode classifier with its hyperparameters chosen by leave-one-out.
+) -> TemperatureScaled:
+    """The defcode classifier with its hyperparameters and temperature chosen by leave-one-out.
 
-    Fitting it runs the grid search on the data it is given, so inside an
-    outer cross-validation the selection sees the training fold only.
-    ``n_jobs`` is passed to :class:`~sklearn.model_selection.GridSearchCV`:
+    Fitting it runs the grid search on the data it is given, then fits the
+    chosen classifier's temperature to its leave-one-out probabilities on the
+    same data, so inside an outer cross-validation both see the training fold
+    only. ``n_jobs`` is passed to :class:`~sklearn.model_selection.GridSearchCV`:
     the number of processes that fit the grid's candidates.
     """
-    return GridSearchCV(
+    search = GridSearchCV(
         DefinitionClassifier(codebook=codebook, scheme=scheme),
         param_grid if param_grid is not None else PARAM_GRID,
         cv=LeaveOneOut(),
         scoring="accuracy",
         n_jobs=n_jobs,
     )
+    return TemperatureScaled(search, cv=LeaveOneOut())
 
 
 def baselines() -> dict[str, BaseEstimator]:

@@ -28,7 +28,7 @@ from corpus.records import read_texts, write_csv_chunks
 if TYPE_CHECKING:
     from coding.classifier import DefinitionClassifier
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -112,12 +112,12 @@ def train(
     texts = definitions.set_index(ident)["definition"] if ident else definitions["definition"]
     classifiers, chosen = {}, {}
     for scheme in schemes:
-        search = tuned_classifier(codebook, scheme, param_grid, n_jobs)
-        search.fit(texts, definitions[scheme])
-        classifiers[scheme] = search.best_estimator_
+        tuned = tuned_classifier(codebook, scheme, param_grid, n_jobs)
+        tuned.fit(texts, definitions[scheme])
+        classifiers[scheme] = tuned.estimator_
         chosen[scheme] = {
-            k: list(v) if isinstance(v, tuple) else v for k, v in search.best_params_.items()
-        }
+            k: list(v) if isinstance(v, tuple) else v for k, v in tuned.search_.best_params_.items()
+        } | {"temperature": round(tuned.temperature_, 4)}
     digest = hashlib.sha256(
         pd.util.hash_pandas_object(definitions, index=False).to_numpy().tobytes()
     ).hexdigest()
@@ -148,6 +148,11 @@ def load_model(path: str | Path | None = None) -> Model:
     stored = load_pickle(path, "model")
     if not isinstance(stored, dict) or not {"codebook", "classifiers", "info"} <= set(stored):
         raise InputError(f"{path}: not a defcode model (written by `defcode train`)")
+    if stored["info"].get("format") != FORMAT:
+        raise InputError(
+            f"{path}: a model of format {stored['info'].get('format')}, written by another "
+            f"version of defcode; this one reads format {FORMAT}: retrain it with `defcode train`"
+        )
     current = _versions()
     written = {k: stored["info"].get(k) for k in current}
     warn_if_versions_differ(

@@ -43,7 +43,7 @@ def propose(
     lemmas = lemma_strings(_texts(X)) if lemmas is None else lemmas
     words = model.words_.transform(lemmas)
     features = model._features(lemmas, words)
-    probs = model.model_.predict_proba(features)[:, model._order]
+    probs = model.probabilities(features)
     ranked = np.argsort(-probs, axis=1)
     best, second = ranked[:, 0], ranked[:, 1]
     coef = model.model_.coef_

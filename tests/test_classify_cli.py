@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from analysis.cli import app
 from coding.codebook import load_codebook
 from coding.definitions import load_definitions
-from coding.model import classify_file, load_model, train
+from coding.model import Model, classify_file, load_model, save_model, train
 from corpus.errors import InputError
 from corpus.records import read_texts
 from tests.conftest import squash
@@ -100,6 +100,14 @@ def test_loading_something_else_as_a_model_fails_clearly(tmp_path):
     result = _classify(source, tmp_path / "o.csv", "--model", str(junk))
     assert result.exit_code == 1
     assert f"{junk}: not a defcode model" in result.output
+
+
+def test_a_model_of_another_format_asks_to_be_retrained(tmp_path):
+    old = tmp_path / "old.pkl.gz"
+    shipped = load_model()
+    save_model(Model(shipped.codebook, shipped.classifiers, shipped.info | {"format": 1}), old)
+    with pytest.raises(InputError, match=r"old\.pkl\.gz: a model of format 1, .*`defcode train`"):
+        load_model(old)
 
 
 def test_bundled_model_is_what_train_makes_from_the_bundled_data():

@@ -22,20 +22,22 @@ def definitions() -> pd.DataFrame:
     return load_definitions()
 
 
-def _fold_state(search) -> tuple:
-    model = search.best_estimator_
+def _fold_state(tuned) -> tuple:
+    model = tuned.estimator_
     return (
         tuple(sorted(model.words_.vocabulary_)),
-        search.best_params_["C"],
-        search.best_params_["word_ngrams"],
+        tuned.search_.best_params_["C"],
+        tuned.search_.best_params_["word_ngrams"],
         model.prototypes_.toarray().round(12).tobytes(),
         model.model_.coef_.round(12).tobytes(),
+        round(tuned.temperature_, 9),
     )
 
 
 def test_held_out_text_never_shapes_its_fold(definitions):
     """Replacing a held-out definition by another text changes nothing in its fold's model:
-    not the vocabulary, the prototypes, the chosen hyperparameters or the weights."""
+    not the vocabulary, the prototypes, the chosen hyperparameters, the weights or the
+    temperature."""
     book = load_codebook()
     rows = [0, 1, 3, 4, 5, 6, 7, 11, 13, 16]  # all five schools, Porter and Perry among them
     X = definitions["definition"].iloc[rows].reset_index(drop=True)
@@ -49,7 +51,7 @@ def test_held_out_text_never_shapes_its_fold(definitions):
             tuned_classifier(book, "school", GRID),
             texts,
             y,
-            on_fold=lambda i, search, name=name: states[name].update({i: _fold_state(search)}),
+            on_fold=lambda i, tuned, name=name: states[name].update({i: _fold_state(tuned)}),
         )
     assert states["original"][held_out] == states["planted"][held_out]
     assert "zyxqua" not in states["planted"][held_out][0]
@@ -61,14 +63,15 @@ def test_grid_search_in_two_processes_chooses_and_fits_the_same_model(definition
     X, y = definitions["definition"], definitions["school"]
     alone = tuned_classifier(book, "school", GRID).fit(X, y)
     shared = tuned_classifier(book, "school", GRID, n_jobs=2).fit(X, y)
-    assert shared.n_jobs == 2
-    assert shared.best_params_ == alone.best_params_
+    assert shared.search_.n_jobs == 2
+    assert shared.search_.best_params_ == alone.search_.best_params_
     np.testing.assert_array_equal(
-        shared.cv_results_["mean_test_score"], alone.cv_results_["mean_test_score"]
+        shared.search_.cv_results_["mean_test_score"], alone.search_.cv_results_["mean_test_score"]
     )
     np.testing.assert_allclose(
-        shared.best_estimator_.model_.coef_, alone.best_estimator_.model_.coef_, rtol=0, atol=1e-12
+        shared.estimator_.model_.coef_, alone.estimator_.model_.coef_, rtol=0, atol=1e-12
     )
+    assert shared.temperature_ == alone.temperature_
 
 
 def test_evaluate_reports_models_confusion_and_calibration(definitions):
