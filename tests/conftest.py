@@ -27,6 +27,12 @@ def squash(text: str) -> str:
     return re.sub(r"[\s\-]+", "", text).casefold()
 
 
+def five_grams(text: str) -> set[tuple[str, ...]]:
+    """Every five words in a row of ``text``, case folded: a phrase two texts may share."""
+    words = re.findall(r"\w+", text.casefold())
+    return {tuple(words[i : i + 5]) for i in range(len(words) - 4)}
+
+
 @pytest.fixture
 def needs_latex() -> None:
     """Skip when pdflatex is missing, except on CI, where it must be installed."""

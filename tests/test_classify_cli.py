@@ -14,7 +14,7 @@ from coding.definitions import load_definitions
 from coding.model import Model, classify_file, load_model, save_model, train
 from corpus.errors import InputError
 from corpus.records import read_texts
-from tests.conftest import squash
+from tests.conftest import five_grams, squash
 
 runner = CliRunner()
 COLUMNS = [
@@ -167,11 +167,6 @@ def test_keywords_come_from_the_papers_account_not_from_the_definitions(seed_tex
                     assert not any(squash(keyword) in d for d in definitions), keyword
 
 
-def _five_grams(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.casefold())
-    return {tuple(words[i : i + 5]) for i in range(len(words) - 4)}
-
-
 def test_each_schools_account_is_its_own_part_of_section_3_and_quotes_no_definition(seed_text):
     """A school's account passages are sentences of that school's part of Section 3,
     and none shares five words in a row with the 17 definitions being evaluated."""
@@ -183,13 +178,13 @@ def test_each_schools_account_is_its_own_part_of_section_3_and_quotes_no_definit
     for category in schools:
         heads.append(flat.index(squash(category.code), heads[-1]))
     heads = [*heads[1:], end]
-    quoted = set().union(*map(_five_grams, load_definitions()["definition"]))
+    quoted = set().union(*map(five_grams, load_definitions()["definition"]))
     for category, begin, stop in zip(schools, heads, heads[1:], strict=False):
         part = flat[begin:stop].replace("\u201f", "'")
         assert len(category.account) >= 7, category.code
         for passage in category.account:
             assert squash(passage) in part, (category.code, passage)
-            assert not _five_grams(passage) & quoted, passage
+            assert not five_grams(passage) & quoted, passage
 
 
 @pytest.mark.parametrize("scheme", ["school", "breadth"])

@@ -1,0 +1,52 @@
+"""The bundled model on cluster definitions outside the paper's 17 (bench/generalisation.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from coding.definitions import load_definitions
+from coding.evaluation import reliability_curve, scores
+from tests.conftest import five_grams
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "generalisation.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("generalisation", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def dev(bench) -> pd.DataFrame:
+    return pd.read_csv(bench.DEV)
+
+
+def test_the_development_set_is_apart_from_the_17(dev):
+    paper = load_definitions()
+    assert len(dev) == 37 and dev["key"].is_unique
+    assert not set(dev["key"]) & set(paper["key"])
+    quoted = set().union(*map(five_grams, paper["definition"]))
+    assert not [text for text in dev["definition"] if five_grams(text) & quoted]
+    assert dev["school"].value_counts().min() == 7
+    assert set(dev["wording"]) == {"recalled", "paraphrase"}
+
+
+def test_the_bundled_model_codes_the_development_set_as_measured(bench, dev):
+    school = bench.predictions("school", dev)
+    ours = scores(school["defcode"]["true"], school["defcode"]["predicted"])
+    assert (school["defcode"]["true"] == school["defcode"]["predicted"]).sum() == 30
+    assert ours["kappa"] == pytest.approx(0.7633, abs=1e-4)
+    for baseline in ("majority", "tfidf_nb"):
+        theirs = scores(school[baseline]["true"], school[baseline]["predicted"])
+        assert theirs["kappa"] == 0.0 < ours["kappa"]
+    curve = reliability_curve(school["defcode"])
+    assert curve.attrs["ece"] < 0.1 and curve.attrs["brier"] < 0.3
+    breadth = bench.predictions("breadth", dev)["defcode"]
+    assert (breadth["true"] == breadth["predicted"]).sum() == 24
