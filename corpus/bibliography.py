@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,9 @@ _COLUMNS = ["key", "entry_type", "authors", "title", "year", "venue", "note", "l
 
 def load_bibtex(path: str | Path) -> pd.DataFrame:
     """Read a ``.bib`` file, one row per entry, refusing a file with any bad block.
+
+    An entry whose LaTeX the decoder cannot read is kept as written, with a
+    ``UserWarning`` naming the file, its line and key (see :func:`bibtex_entries`).
 
     Parameters
     ----------
@@ -40,9 +44,11 @@ def load_bibtex(path: str | Path) -> pd.DataFrame:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as BibTeX ({exc})") from None
-    entries, problems, _ = bibtex_entries(text, str(path))
+    entries, problems, kept = bibtex_entries(text, str(path))
     if problems:
         raise InputError(f"{path}: {len(problems)} BibTeX block(s) failed to parse", problems)
+    for message in kept:
+        warnings.warn(message, stacklevel=2)
     return entries[_COLUMNS]
 
 
@@ -82,12 +88,12 @@ def bibtex_entries(text: str, name: str) -> tuple[pd.DataFrame, list[str], list[
         library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
     finally:
         logger.setLevel(level)
-    entries, problems, warnings = list(library.entries), [], []
+    entries, problems, kept = list(library.entries), [], []
     for block in library.failed_blocks:
         where = f"{name}, line {block.start_line + 1}"
         if isinstance(block, MiddlewareErrorBlock) and isinstance(block.ignore_error_block, Entry):
             entries.append(block.ignore_error_block)
-            warnings.append(
+            kept.append(
                 f"{where}: {block.ignore_error_block.key} kept with its LaTeX not decoded "
                 f"({_why(block)})"
             )
@@ -110,7 +116,7 @@ def bibtex_entries(text: str, name: str) -> tuple[pd.DataFrame, list[str], list[
                 "doi": fields.get("doi", ""),
             }
         )
-    return pd.DataFrame(rows, columns=[*_COLUMNS, "abstract", "doi"]), problems, warnings
+    return pd.DataFrame(rows, columns=[*_COLUMNS, "abstract", "doi"]), problems, kept
 
 
 def _why(block: object) -> str:

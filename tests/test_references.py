@@ -91,6 +91,19 @@ def test_packaged_references_are_the_top_level_file():
     assert references_path().read_bytes() == (ROOT / "references.bib").read_bytes()
 
 
+def test_an_entry_whose_latex_cannot_be_decoded_is_loaded_with_a_warning(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "@article{ok, author={A}, title={T}, year={2000}}\n\n"
+        "@misc{angelino2017, title={Rule Lists}, year=2017,\n"
+        "  howpublished={\\href{https://arxiv.org/abs/1704.01701}{arXiv:1704.01701}}}\n"
+    )
+    with pytest.warns(UserWarning, match=r"refs.bib, line 3: angelino2017 kept with its LaTeX"):
+        entries = load_bibtex(path)
+    assert entries["key"].tolist() == ["ok", "angelino2017"]
+    assert entries["title"].tolist() == ["T", "Rule Lists"]
+
+
 def test_broken_bibtex_is_named_with_file_and_line(tmp_path):
     path = tmp_path / "bad.bib"
     path.write_text(
