@@ -120,6 +120,15 @@ def _reason(
 ) -> str:
     said = ", ".join(terms) if terms else "no single term stands out"
     return (
-        f"{confidence:.0%} {code} over {runner_up_confidence:.0%} {runner_up}; "
+        f"{_percent(confidence)} {code} over {_percent(runner_up_confidence)} {runner_up}; "
         f"terms: {said}; nearest coded: {nearest} ({nearest_similarity:.2f})"
     )
+
+
+def _percent(probability: float) -> str:
+    """A probability as a whole percentage that never rounds to a certainty."""
+    if probability >= 0.995:
+        return ">99%"
+    if probability < 0.005:
+        return "<1%"
+    return f"{probability:.0%}"

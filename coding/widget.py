@@ -381,8 +381,8 @@ class CodingSession:
             if row["proposal"] in self.buttons:
                 self.buttons[row["proposal"]].button_style = _PROPOSED_STYLE
             lines.append(
-                f"Model proposes <b>{html.escape(row['proposal'])}</b> "
-                f"({row['confidence']:.0%}): {html.escape(str(row['reason']))}"
+                f"Model proposes <b>{html.escape(row['proposal'])}</b>: "
+                f"{html.escape(str(row['reason']))}"
             )
         if mine is not None:
             if mine[0] in self.buttons:

@@ -14,7 +14,7 @@ from sklearn.preprocessing import FunctionTransformer
 from coding.classifier import DefinitionClassifier
 from coding.codebook import load_codebook
 from coding.definitions import load_definitions
-from coding.proposals import propose
+from coding.proposals import _reason, propose
 from corpus.nlp import lemma_strings
 
 SCHOOLS = [
@@ -95,6 +95,12 @@ def test_proposal_gives_probability_runner_up_terms_and_nearest(definitions, boo
     assert {"learn", "knowledge", "innovation"} & set(row.terms)
     assert row.nearest in definitions.index
     assert f"{row.confidence:.0%} {row.code}" in row.reason and row.nearest in row.reason
+
+
+def test_a_reason_never_rounds_a_probability_to_certainty():
+    reason = _reason("N", 0.9962, "B", 0.0038, ["firm"], "enright1996", 0.4)
+    assert reason.startswith(">99% N over <1% B; terms: firm; nearest coded: enright1996 (0.40)")
+    assert _reason("N", 0.994, "B", 0.006, [], "x", 0.0).startswith("99% N over 1% B;")
 
 
 def test_binary_scheme_proposal_terms_favour_the_proposed_code(definitions, book):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import sqlite3
 from pathlib import Path
@@ -217,8 +218,10 @@ def test_the_model_proposal_is_preselected_with_confidence_and_reason(db, conn):
     styles = {code: button.button_style for code, button in session.buttons.items()}
     assert styles.pop(proposal["value"]) == "info"
     assert set(styles.values()) == {""}
-    assert f"({proposal['confidence']:.0%})" in session.proposal.value
-    assert proposal["reason"].split(";")[0] in session.proposal.value
+    shown = f"Model proposes <b>{proposal['value']}</b>: {html.escape(proposal['reason'])}"
+    assert shown in session.proposal.value
+    # the reason opens with the confidence, so the widget does not print it twice
+    assert proposal["reason"].split(" over ")[0].endswith(f"% {proposal['value']}")
 
 
 def test_buttons_name_their_code_and_describe_it(db):
