@@ -171,16 +171,14 @@ def test_each_schools_account_is_its_own_part_of_section_3_and_quotes_no_definit
     """A school's account passages are sentences of that school's part of Section 3,
     and none shares five words in a row with the 17 definitions being evaluated."""
     schools = load_codebook().scheme("school").categories
-    flat = squash(seed_text)
-    start = flat.index(squash("Source: Own compilation."))
-    end = flat.index(squash("Based on this general overview regarding"))
-    heads = [start]
+    section = _section(seed_text, "Source: Own compilation.", "Based on this general overview")
+    section = section.replace("\u201f", "'")
+    starts: list[int] = []
     for category in schools:
-        heads.append(flat.index(squash(category.code), heads[-1]))
-    heads = [*heads[1:], end]
+        starts.append(section.index(squash(category.code), starts[-1] if starts else 0))
     quoted = set().union(*map(five_grams, load_definitions()["definition"]))
-    for category, begin, stop in zip(schools, heads, heads[1:], strict=False):
-        part = flat[begin:stop].replace("\u201f", "'")
+    for category, begin, end in zip(schools, starts, [*starts[1:], len(section)], strict=True):
+        part = section[begin:end]
         assert len(category.account) >= 7, category.code
         for passage in category.account:
             assert squash(passage) in part, (category.code, passage)
