@@ -21,31 +21,28 @@ from sklearn.base import clone
 
 from coding.definitions import load_definitions
 from coding.evaluation import baselines, confusion, reliability_curve, scores
-from coding.model import load_model
+from coding.model import Model, load_model
 
 DEV = Path(__file__).with_name("data") / "cluster_dev.csv"
 
 
-def predictions(scheme: str, dev: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def predictions(model: Model, scheme: str, dev: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Each model's codes for the development set, with defcode's probabilities."""
-    classifier = load_model().classifiers[scheme]
+    classifier = model.classifiers[scheme]
     paper = load_definitions()
     texts = dev["definition"].tolist()
     probabilities = pd.DataFrame(
         classifier.predict_proba(texts), columns=classifier.classes_, index=dev.index
     )
+    truth = {"true": dev[scheme]}
     frames = {
-        "defcode": pd.concat(
-            [
-                pd.DataFrame({"true": dev[scheme], "predicted": classifier.predict(texts)}),
-                probabilities,
-            ],
-            axis=1,
+        "defcode": pd.DataFrame(truth | {"predicted": probabilities.idxmax(axis=1)}).join(
+            probabilities
         )
     }
-    for name, model in baselines().items():
-        fitted = clone(model).fit(paper["definition"], paper[scheme])
-        frames[name] = pd.DataFrame({"true": dev[scheme], "predicted": fitted.predict(texts)})
+    for name, baseline in baselines().items():
+        fitted = clone(baseline).fit(paper["definition"], paper[scheme])
+        frames[name] = pd.DataFrame(truth | {"predicted": fitted.predict(texts)}, index=dev.index)
     return frames
 
 
@@ -53,9 +50,9 @@ def main() -> None:
     pd.set_option("display.width", 250)
     pd.set_option("display.max_columns", None)
     dev = pd.read_csv(DEV)
-    codebook = load_model().codebook
+    model = load_model()
     for scheme in ("school", "breadth"):
-        frames = predictions(scheme, dev)
+        frames = predictions(model, scheme, dev)
         rows = []
         for name, frame in frames.items():
             for part, rows_of in [("all", dev.index), *dev.groupby("wording").groups.items()]:
@@ -65,7 +62,7 @@ def main() -> None:
         print(f"\n{scheme}: trained on the paper's 17, tested on {len(dev)} other definitions")
         print(pd.DataFrame(rows).to_string(index=False))
         ours = frames["defcode"]
-        print(confusion(ours["true"], ours["predicted"], codebook.scheme(scheme).codes))
+        print(confusion(ours["true"], ours["predicted"], model.codebook.scheme(scheme).codes))
         curve = reliability_curve(ours)
         print(curve.to_string(index=False))
         ece, brier = curve.attrs["ece"], curve.attrs["brier"]

@@ -10,6 +10,7 @@ import pytest
 
 from coding.definitions import load_definitions
 from coding.evaluation import reliability_curve, scores
+from coding.model import load_model
 from tests.conftest import five_grams
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "generalisation.py"
@@ -39,7 +40,8 @@ def test_the_development_set_is_apart_from_the_17(dev):
 
 
 def test_the_bundled_model_codes_the_development_set_as_measured(bench, dev):
-    school = bench.predictions("school", dev)
+    model = load_model()
+    school = bench.predictions(model, "school", dev)
     ours = scores(school["defcode"]["true"], school["defcode"]["predicted"])
     assert (school["defcode"]["true"] == school["defcode"]["predicted"]).sum() == 30
     assert ours["kappa"] == pytest.approx(0.7633, abs=1e-4)
@@ -48,5 +50,5 @@ def test_the_bundled_model_codes_the_development_set_as_measured(bench, dev):
         assert theirs["kappa"] == 0.0 < ours["kappa"]
     curve = reliability_curve(school["defcode"])
     assert curve.attrs["ece"] < 0.1 and curve.attrs["brier"] < 0.3
-    breadth = bench.predictions("breadth", dev)["defcode"]
+    breadth = bench.predictions(model, "breadth", dev)["defcode"]
     assert (breadth["true"] == breadth["predicted"]).sum() == 24
