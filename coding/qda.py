@@ -12,9 +12,9 @@ scheme, code), so exporting the same codebook again gives the same GUIDs.
 
 What the standard has no attribute for (a scheme's name and whether it takes
 several codes, a category's label when it differs from its code, keywords,
-examples and account) is written as ``Key: value`` lines after a blank line at the end of
-the code's ``Description``, where a person reading the codebook in another
-program sees it too; :func:`qdc_to_codebook` reads them back.
+examples and account) is written as ``Key: value`` lines after a blank line at
+the end of the code's ``Description``, where a person reading the codebook in
+another program sees it too; :func:`qdc_to_codebook` reads them back.
 
 Projects (``.qdpx``) are in :mod:`coding.qdpx` and :mod:`coding.qdpx_import`;
 they share the functions here that are not in ``__all__``.
