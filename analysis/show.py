@@ -32,15 +32,22 @@ def print_tables(tables: Iterable[Table], console: Console | None = None) -> Non
 
 
 def print_frame(frame: pd.DataFrame, title: str, console: Console | None = None) -> None:
-    """Print a DataFrame, its index as the first column."""
+    """Print a DataFrame, its index as the first column; floats to three places,
+    missing values as a dash."""
     console = console or Console()
     shown = RichTable(title=title, title_justify="left")
     frame = frame.reset_index()
     for column in frame.columns:
         shown.add_column(str(column), overflow="fold")
     for row in frame.itertuples(index=False):
-        shown.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+        shown.add_row(*(_cell(v) for v in row))
     console.print(shown)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "-" if value != value else f"{value:.3f}"
+    return str(value)
 
 
 def print_evaluation(report: dict[str, dict[str, Any]], console: Console | None = None) -> None:
@@ -49,6 +56,13 @@ def print_evaluation(report: dict[str, dict[str, Any]], console: Console | None 
     for scheme, part in report.items():
         scores = pd.DataFrame(part["models"]).T.rename_axis("model")
         print_frame(scores, f"{scheme}: leave-one-out, n = {part['n']}", console)
+        intervals = part["intervals"]
+        print_frame(
+            intervals,
+            f"{scheme}: Cohen's kappa and defcode's lead over each model, with 95% intervals "
+            f"(bootstrap of the {part['n']} items)",
+            console,
+        )
         confusion = pd.DataFrame(part["confusion"]).T.rename_axis("true \\ predicted")
         print_frame(confusion, f"{scheme}: confusion matrix of defcode", console)
         curve = part["calibration"]

@@ -6,7 +6,7 @@
 (column `wording`: recalled or paraphrase). The bundled model, trained on the
 paper's 17 definitions and the codebook, codes them; the two baselines of
 `defcode evaluate` are fitted on the same 17. Prints accuracy, Cohen's kappa
-and macro F1 per scheme, overall and by wording, the confusion matrix, and how
+and macro F1 per scheme, overall and by wording, kappa intervals, the confusion matrix, and how
 well the model's confidence matches how often it is right.
 
 Run: .venv/bin/python bench/generalisation.py
@@ -20,7 +20,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from coding.definitions import load_definitions
-from coding.evaluation import baselines, confusion, reliability_curve, scores
+from coding.evaluation import baselines, confusion, kappa_intervals, reliability_curve, scores
 from coding.model import Model, load_model
 
 DEV = Path(__file__).with_name("data") / "cluster_dev.csv"
@@ -62,6 +62,8 @@ def main() -> None:
         print(f"\n{scheme}: trained on the paper's 17, tested on {len(dev)} other definitions")
         print(pd.DataFrame(rows).to_string(index=False))
         ours = frames["defcode"]
+        print("Cohen's kappa and defcode's lead, 95% bootstrap intervals over the definitions")
+        print(kappa_intervals(frames).round(3).to_string())
         print(confusion(ours["true"], ours["predicted"], model.codebook.scheme(scheme).codes))
         curve = reliability_curve(ours)
         print(curve.to_string(index=False))

@@ -36,6 +36,7 @@ from corpus.errors import InputError
 __all__ = [
     "pairwise_kappa",
     "per_category",
+    "percentile_interval",
     "read_ratings",
     "reliability",
     "reliability_matrix",
@@ -400,10 +401,18 @@ def _alpha(
     estimate = alpha(paired)
     rng = np.random.default_rng(seed)
     draws = (alpha(paired[rng.integers(0, len(paired), len(paired))]) for _ in range(n_boot))
-    kept = np.array([value for value in draws if np.isfinite(value)])
-    if len(kept) < 2:
-        return estimate, None
-    return estimate, [float(v) for v in np.percentile(kept, [2.5, 97.5])]
+    low, high = percentile_interval(np.fromiter(draws, float, n_boot))
+    return estimate, None if np.isnan(low) else [low, high]
+
+
+def percentile_interval(draws: np.ndarray) -> tuple[float, float]:
+    """The 95% percentile interval of bootstrap draws: their 2.5th and 97.5th
+    percentiles, over the draws with a finite value (NaN if fewer than two)."""
+    finite = draws[np.isfinite(draws)]
+    if len(finite) < 2:
+        return np.nan, np.nan
+    low, high = np.percentile(finite, [2.5, 97.5])
+    return float(low), float(high)
 
 
 def _plain(value: Any) -> float | None:

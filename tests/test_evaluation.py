@@ -7,12 +7,22 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from rich.console import Console
+from sklearn.metrics import cohen_kappa_score
 from typer.testing import CliRunner
 
 from analysis.cli import app
+from analysis.show import print_evaluation
 from coding.codebook import load_codebook
 from coding.definitions import load_definitions
-from coding.evaluation import as_json, evaluate, loo_predictions, tuned_classifier
+from coding.evaluation import (
+    _kappas,
+    as_json,
+    evaluate,
+    kappa_intervals,
+    loo_predictions,
+    tuned_classifier,
+)
 
 GRID = {"C": [1.0, 10.0], "word_ngrams": [(1, 1), (1, 2)]}
 
@@ -92,7 +102,18 @@ def test_evaluate_reports_models_confusion_and_calibration(definitions):
         assert diagonal / 17 == pytest.approx(part["models"]["defcode"]["accuracy"], abs=1e-4)
         curve = report[scheme]["calibration"]
         assert curve["n"].sum() == 17 and 0 <= curve.attrs["ece"] <= 1
+        intervals = report[scheme]["intervals"]
+        assert list(intervals.index) == ["defcode", "majority", "tfidf_nb"]
+        for model, row in intervals.iterrows():
+            assert row["kappa"] == pytest.approx(part["models"][model]["kappa"], abs=1e-4)
+            assert row["low"] <= row["kappa"] <= row["high"]
     json.dumps(printed)
+    console = Console(record=True, width=200)
+    print_evaluation(report, console)
+    text = console.export_text()
+    assert "school: Cohen's kappa and defcode's lead" in text
+    low, high = report["school"]["intervals"].loc["defcode", ["low", "high"]]
+    assert f"{low:.3f} │ {high:.3f} │ -" in text
 
 
 @pytest.mark.slow
@@ -107,3 +128,34 @@ def test_evaluate_json_command_beats_both_baselines():
         for baseline in ("majority", "tfidf_nb"):
             assert models["defcode"]["kappa"] > models[baseline]["kappa"]
             assert models["defcode"]["accuracy"] > models[baseline]["accuracy"]
+
+
+def test_kappas_of_many_rows_are_scikit_learns():
+    rng = np.random.default_rng(3)
+    true = rng.integers(0, 4, (300, 17))
+    predicted = np.where(rng.random((300, 17)) < 0.6, true, rng.integers(0, 4, (300, 17)))
+    predicted[0] = true[0] = 2  # one label only: kappa undefined
+    expected = [cohen_kappa_score(t, p) for t, p in zip(true[1:], predicted[1:], strict=True)]
+    assert np.isnan(_kappas(true, predicted, 4)[0])
+    np.testing.assert_allclose(_kappas(true, predicted, 4)[1:], expected)
+
+
+def test_kappa_intervals_pair_the_draws_and_bracket_the_estimate():
+    true = pd.Series(list("MMMMMMMIEEEEPPPRR"))
+    predicted = pd.Series(list("MMMMMMMMMEPPPEPRR"))
+    frames = {
+        "defcode": pd.DataFrame({"true": true, "predicted": predicted}),
+        "majority": pd.DataFrame({"true": true, "predicted": "M"}),
+        "copy": pd.DataFrame({"true": true, "predicted": predicted}),
+    }
+    table = kappa_intervals(frames, n_boot=500, seed=1)
+    kappa = cohen_kappa_score(true, predicted)
+    assert table.loc["defcode", "kappa"] == pytest.approx(kappa)
+    assert table.loc["defcode", "low"] < kappa < table.loc["defcode", "high"]
+    assert table.loc["defcode", "low"] > 0 and table.loc["defcode", "high"] < 1
+    assert table.loc["majority", ["kappa", "low", "high"]].tolist() == [0, 0, 0]
+    assert table.loc["majority", "lead"] == pytest.approx(kappa)
+    assert table.loc["copy", ["lead", "lead_low", "lead_high"]].tolist() == [0, 0, 0]
+    assert table.loc["defcode", ["lead", "lead_low", "lead_high"]].isna().all()
+    assert table.equals(kappa_intervals(frames, n_boot=500, seed=1))
+    assert not table.equals(kappa_intervals(frames, n_boot=500, seed=2))
