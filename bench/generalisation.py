@@ -6,8 +6,9 @@
 (column `wording`: recalled or paraphrase). The bundled model, trained on the
 paper's 17 definitions and the codebook, codes them; the two baselines of
 `defcode evaluate` are fitted on the same 17. Prints accuracy, Cohen's kappa
-and macro F1 per scheme, overall and by wording, kappa intervals, the confusion matrix, and how
-well the model's confidence matches how often it is right.
+and macro F1 per scheme, overall and by wording, kappa's bootstrap intervals,
+the confusion matrix, and how well the model's confidence matches how often it
+is right.
 
 Run: .venv/bin/python bench/generalisation.py
 """
