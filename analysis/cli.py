@@ -160,7 +160,8 @@ def train(
     fitted = fit(definitions, book, CODED_SCHEMES, n_jobs=jobs)
     save_model(fitted, model)
     chosen = "; ".join(f"{s}: {p}" for s, p in fitted.info["params"].items())
-    typer.echo(f"wrote {model}: {len(definitions)} definitions; chosen by leave-one-out: {chosen}")
+    how = fitted.info["chosen_by"]
+    typer.echo(f"wrote {model}: {len(definitions)} definitions; chosen by {how}: {chosen}")
 
 
 @app.command()

@@ -89,7 +89,10 @@ def train(
     param_grid: dict[str, list[Any]] | None = None,
     n_jobs: int | None = None,
 ) -> Model:
-    """Fit one classifier per scheme, its hyperparameters chosen by leave-one-out.
+    """Fit one classifier per scheme, its hyperparameters and temperature cross-validated.
+
+    Leave-one-out chooses them for up to 20 definitions, 5-fold
+    cross-validation for more (:func:`coding.evaluation.inner_cv`).
 
     Parameters
     ----------
@@ -101,18 +104,19 @@ def train(
     schemes : iterable of str
         The schemes to learn.
     param_grid : dict, optional
-        Searched with leave-one-out; see :data:`coding.evaluation.PARAM_GRID`.
+        The hyperparameters searched; see :data:`coding.evaluation.PARAM_GRID`.
     n_jobs : int, optional
         Processes for the grid search; the model is the same whatever the number.
     """
-    from coding.evaluation import tuned_classifier
+    from coding.evaluation import describe_cv, inner_cv, tuned_classifier
 
     codebook = codebook or load_codebook()
     ident = next((c for c in ("key", "id") if c in definitions), None)
     texts = definitions.set_index(ident)["definition"] if ident else definitions["definition"]
     classifiers, chosen = {}, {}
+    cv = inner_cv(len(definitions))
     for scheme in schemes:
-        tuned = tuned_classifier(codebook, scheme, param_grid, n_jobs)
+        tuned = tuned_classifier(codebook, scheme, param_grid, n_jobs, cv)
         tuned.fit(texts, definitions[scheme])
         classifiers[scheme] = tuned.estimator_
         chosen[scheme] = {
@@ -121,7 +125,8 @@ def train(
     digest = hashlib.sha256(
         pd.util.hash_pandas_object(definitions, index=False).to_numpy().tobytes()
     ).hexdigest()
-    info = {"params": chosen, "n": len(definitions), "data_sha256": digest} | _versions()
+    info = {"params": chosen, "chosen_by": describe_cv(cv), "n": len(definitions)}
+    info |= {"data_sha256": digest} | _versions()
     return Model(codebook, classifiers, info)
 
 

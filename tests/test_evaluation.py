@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from rich.console import Console
 from sklearn.metrics import cohen_kappa_score
+from sklearn.model_selection import KFold, LeaveOneOut
 from typer.testing import CliRunner
 
 from analysis.cli import app
@@ -16,15 +18,20 @@ from analysis.show import print_evaluation
 from coding.codebook import load_codebook
 from coding.definitions import load_definitions
 from coding.evaluation import (
+    LEAVE_ONE_OUT_UP_TO,
     _kappas,
     as_json,
+    describe_cv,
     evaluate,
+    inner_cv,
     kappa_intervals,
     loo_predictions,
     tuned_classifier,
 )
+from coding.model import train
 
 GRID = {"C": [1.0, 10.0], "word_ngrams": [(1, 1), (1, 2)]}
+DEV = Path(__file__).parents[1] / "bench" / "data" / "cluster_dev.csv"
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +166,22 @@ def test_kappa_intervals_pair_the_draws_and_bracket_the_estimate():
     assert table.loc["defcode", ["lead", "lead_low", "lead_high"]].isna().all()
     assert table.equals(kappa_intervals(frames, n_boot=500, seed=1))
     assert not table.equals(kappa_intervals(frames, n_boot=500, seed=2))
+
+
+def test_small_training_sets_are_tuned_by_leave_one_out_larger_ones_by_five_folds():
+    assert isinstance(inner_cv(LEAVE_ONE_OUT_UP_TO), LeaveOneOut)
+    larger = inner_cv(LEAVE_ONE_OUT_UP_TO + 1)
+    assert isinstance(larger, KFold) and larger.get_n_splits() == 5
+    assert describe_cv(inner_cv(17)) == "leave-one-out"
+    assert describe_cv(larger) == "5-fold cross-validation"
+
+
+def test_train_on_more_definitions_tunes_by_five_folds(definitions):
+    dev = pd.read_csv(DEV)[["key", "definition", "school", "breadth"]]
+    more = pd.concat([definitions[["key", "definition", "school", "breadth"]], dev])
+    assert len(more) > LEAVE_ONE_OUT_UP_TO
+    model = train(more, schemes=["school"], param_grid={"C": [1.0, 10.0]})
+    assert model.info["chosen_by"] == "5-fold cross-validation"
+    assert model.info["n"] == len(more)
+    small = train(definitions, schemes=["school"], param_grid={"C": [1.0]})
+    assert small.info["chosen_by"] == "leave-one-out"
