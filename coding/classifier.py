@@ -29,6 +29,8 @@ from coding.codebook import Codebook, load_codebook
 from corpus.nlp import lemma_string, lemma_strings
 
 _WORD_PATTERN = r"(?u)\b[^\W\d_][\w\-]+\b"
+FORM_FEATURES = ("length", "coordinated parts")
+"""Names of the features that describe a definition's form rather than its words."""
 
 
 @cache
@@ -235,11 +237,24 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
         names = [
             self.words_.get_feature_names_out().astype(object),
             np.array([f"like the codebook's {c}" for c in self.classes_], dtype=object),
-            np.array(["length", "coordinated parts"], dtype=object),
+            np.array(FORM_FEATURES, dtype=object),
         ]
         if self.chars_ is not None:
             names.append("chars:" + self.chars_.get_feature_names_out().astype(object))
         return np.concatenate(names)
+
+    def form_columns(self) -> np.ndarray:
+        """A mask of the features that describe a definition's form, not its words.
+
+        By position, so that a word spelt like one of :data:`FORM_FEATURES`
+        (such as "length" in "arm's length") stays a word.
+        """
+        check_is_fitted(self)
+        start = len(self.words_.vocabulary_) + len(self.classes_)
+        chars = 0 if self.chars_ is None else len(self.chars_.vocabulary_)
+        mask = np.zeros(start + len(FORM_FEATURES) + chars, dtype=bool)
+        mask[start : start + len(FORM_FEATURES)] = True
+        return mask
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability of each class, columns in the order of ``classes_``."""

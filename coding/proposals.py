@@ -16,9 +16,12 @@ def propose(
 ) -> pd.DataFrame:
     """Propose a code for each definition and say why.
 
-    The terms are the features that pushed the proposal above the runner-up
-    most: for a logistic regression, each feature's value times the
-    difference of the two classes' coefficients.
+    The terms are the words (and likenesses to the codebook's categories)
+    that pushed the proposal above the runner-up most: for a logistic
+    regression, each feature's value times the difference of the two classes'
+    coefficients. The features of the definition's form (its length and
+    coordinated parts) that pushed it are reported apart, so that they never
+    take a word's place.
 
     Parameters
     ----------
@@ -36,6 +39,7 @@ def propose(
     pandas.DataFrame
         One row per definition: ``code``, ``confidence`` (its probability),
         ``runner_up``, ``runner_up_confidence``, ``terms`` (a list),
+        ``form`` (a list, from :data:`coding.classifier.FORM_FEATURES`),
         ``nearest`` (the id of the most similar coded definition the model
         was fitted on), ``nearest_similarity`` (cosine, lemma TF-IDF) and
         ``reason``, all of it in one sentence.
@@ -49,8 +53,14 @@ def propose(
     coef = model.model_.coef_
     if coef.shape[0] == 1:  # binary: the weights favour classes_[1] over classes_[0]
         coef = np.vstack([np.zeros_like(coef[0]), coef[0]])
-    terms = _pushing_terms(
-        features, coef[model._order], best, second, model.feature_names(), n_terms
+    terms, form = _pushing_terms(
+        features,
+        coef[model._order],
+        best,
+        second,
+        model.feature_names(),
+        n_terms,
+        model.form_columns(),
     )
     similarity = (words @ model.example_words_.T).toarray()
     nearest = similarity.argmax(axis=1) if similarity.shape[1] else np.zeros(len(lemmas), int)
@@ -62,6 +72,7 @@ def propose(
             "runner_up": model.classes_[second],
             "runner_up_confidence": probs[rows, second],
             "terms": terms,
+            "form": form,
             "nearest": model.examples_.index.to_numpy()[nearest],
             "nearest_similarity": similarity[rows, nearest] if similarity.size else 0.0,
         }
@@ -79,21 +90,43 @@ def _pushing_terms(
     second: np.ndarray,
     names: np.ndarray,
     n_terms: int,
-) -> list[list[str]]:
-    """Each row's features that pushed ``best`` over ``second`` most, strongest first.
+    form: np.ndarray,
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Each row's features that pushed ``best`` over ``second``, strongest first.
 
-    All rows at once: one push per stored value of the CSR ``features``, then
-    one sort by row and descending push (ties in feature order).
+    Returns up to ``n_terms`` of each row's other features, and all of its
+    features that ``form`` marks. All rows at once: one push per stored value
+    of the CSR ``features``.
     """
     counts = np.diff(features.indptr)
     rows = np.repeat(np.arange(len(counts)), counts)
     columns = features.indices
     push = features.data * (coef[best[rows], columns] - coef[second[rows], columns])
+    pushed, of_form = push > 0, form[columns]
+    entries = rows, columns, push, names, len(counts)
+    return (
+        _strongest(*entries, pushed & ~of_form, n_terms),
+        _strongest(*entries, pushed & of_form, len(form)),
+    )
+
+
+def _strongest(
+    rows: np.ndarray,
+    columns: np.ndarray,
+    push: np.ndarray,
+    names: np.ndarray,
+    n_rows: int,
+    kept: np.ndarray,
+    n_terms: int,
+) -> list[list[str]]:
+    """The names of each row's ``kept`` entries with the ``n_terms`` largest pushes,
+    in descending push (ties in feature order)."""
+    rows, columns, push = rows[kept], columns[kept], push[kept]
     order = np.lexsort((-push, rows))
-    rank = np.arange(len(order)) - features.indptr[rows[order]]
-    kept = order[(rank < n_terms) & (push[order] > 0)]
-    terms: list[list[str]] = [[] for _ in counts]
-    for row, column in zip(rows[kept].tolist(), columns[kept].tolist(), strict=True):
+    rows, columns = rows[order], columns[order]
+    top = np.arange(len(rows)) - np.searchsorted(rows, rows) < n_terms
+    terms: list[list[str]] = [[] for _ in range(n_rows)]
+    for row, column in zip(rows[top].tolist(), columns[top].tolist(), strict=True):
         terms[row].append(str(names[column]))
     return terms
 
@@ -104,6 +137,7 @@ _REASON_COLUMNS = (
     "runner_up",
     "runner_up_confidence",
     "terms",
+    "form",
     "nearest",
     "nearest_similarity",
 )
@@ -115,13 +149,15 @@ def _reason(
     runner_up: str,
     runner_up_confidence: float,
     terms: list[str],
+    form: list[str],
     nearest: Any,
     nearest_similarity: float,
 ) -> str:
     said = ", ".join(terms) if terms else "no single term stands out"
+    shape = f"form: {', '.join(form)}; " if form else ""
     return (
         f"{_percent(confidence)} {code} over {_percent(runner_up_confidence)} {runner_up}; "
-        f"terms: {said}; nearest coded: {nearest} ({nearest_similarity:.2f})"
+        f"terms: {said}; {shape}nearest coded: {nearest} ({nearest_similarity:.2f})"
     )
 
 

@@ -98,9 +98,16 @@ def test_proposal_gives_probability_runner_up_terms_and_nearest(definitions, boo
 
 
 def test_a_reason_never_rounds_a_probability_to_certainty():
-    reason = _reason("N", 0.9962, "B", 0.0038, ["firm"], "enright1996", 0.4)
+    reason = _reason("N", 0.9962, "B", 0.0038, ["firm"], [], "enright1996", 0.4)
     assert reason.startswith(">99% N over <1% B; terms: firm; nearest coded: enright1996 (0.40)")
-    assert _reason("N", 0.994, "B", 0.006, [], "x", 0.0).startswith("99% N over 1% B;")
+    assert _reason("N", 0.994, "B", 0.006, [], [], "x", 0.0).startswith("99% N over 1% B;")
+
+
+def test_a_reason_names_the_form_apart_from_the_terms():
+    reason = _reason("N", 0.7, "B", 0.3, ["firm"], ["length"], "enright1996", 0.4)
+    assert reason == (
+        "70% N over 30% B; terms: firm; form: length; nearest coded: enright1996 (0.40)"
+    )
 
 
 def test_binary_scheme_proposal_terms_favour_the_proposed_code(definitions, book):
@@ -122,12 +129,25 @@ def test_proposal_terms_are_the_strongest_pushes_of_each_row(definitions, book):
     features = model._features(lemma_strings(texts))
     coef = model.model_.coef_[model._order]
     names = model.feature_names()
+    form = model.form_columns()
     index = {code: i for i, code in enumerate(model.classes_)}
     for row, proposal in enumerate(proposals.itertuples()):
         b, s = index[proposal.code], index[proposal.runner_up]
         start, end = features.indptr[row], features.indptr[row + 1]
         columns = features.indices[start:end]
         push = features.data[start:end] * (coef[b, columns] - coef[s, columns])
-        top = np.argsort(-push, kind="stable")[:4]
-        assert proposal.terms == [str(names[columns[i]]) for i in top if push[i] > 0]
+        ranked = [i for i in np.argsort(-push, kind="stable") if push[i] > 0]
+        words = [str(names[columns[i]]) for i in ranked if not form[columns[i]]]
+        assert proposal.terms == words[:4]
+        assert proposal.form == [str(names[columns[i]]) for i in ranked if form[columns[i]]]
     assert proposals["terms"].map(len).max() == 4
+    assert proposals["form"].map(len).max() > 0
+
+
+def test_form_columns_are_found_by_position_not_by_name(book):
+    texts = ["Firms at arm's length in one town.", "Networks of firms that learn together."]
+    model = DefinitionClassifier(codebook=book, scheme="breadth").fit(texts, ["N", "B"])
+    names = model.feature_names()
+    assert "length" in model.words_.vocabulary_
+    assert list(names[model.form_columns()]) == ["length", "coordinated parts"]
+    assert (names == "length").sum() == 2
