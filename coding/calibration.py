@@ -17,6 +17,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.model_selection import check_cv
+from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 TEMPERATURES = (0.02, 50.0)
@@ -125,6 +126,11 @@ class TemperatureScaled(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.estimator_ = chosen.set_params(temperature=self.temperature_)
         self.classes_ = chosen.classes_
         return self
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags = get_tags(self.estimator).input_tags
+        return tags
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated probability of each class, columns in the order of ``classes_``."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from numbers import Integral
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +164,15 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError(f"{name} == {value!r}, must be a number {bound}")
         scheme = self._codebook().scheme(self.scheme)
         texts = _texts(X)
-        labels = [scheme.normalize(v) for v in y]
+        try:
+            labels = [scheme.normalize(v) for v in y]
+        except ValueError as error:
+            if not any(isinstance(v, Integral) for v in y):
+                raise
+            raise ValueError(
+                f"{error}. scikit-learn's cross_val_predict passes codes as integers when "
+                "method='predict_proba'; coding.calibration.cross_val_proba passes them as they are"
+            ) from error
         if len(labels) != len(texts):
             raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
         weights = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight)
@@ -210,8 +219,13 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
             {"text": texts, "label": labels}, index=pd.Index(_ids(X), name="id")
         )
         self.example_words_ = words[: len(texts)]
-        self.n_features_in_ = 1
         return self
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
 
     def _structure(self, lemmas: list[str]) -> sparse.csr_matrix:
         rows = []

@@ -10,7 +10,9 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils import estimator_checks, get_tags
 
+from coding.calibration import TemperatureScaled
 from coding.classifier import DefinitionClassifier
 from coding.codebook import load_codebook
 from coding.definitions import load_definitions
@@ -50,6 +52,49 @@ def test_estimator_contract(definitions, book):
     np.testing.assert_allclose(probs.sum(axis=1), 1.0)
     assert (model.predict(definitions["definition"]) == model.classes_[probs.argmax(1)]).all()
     assert model.score(definitions["definition"], definitions["school"]) >= 0.9
+
+
+# scikit-learn's own checks of the estimator API that need no numeric X; the
+# others feed numeric arrays, which the input tags say these estimators do not take.
+API_CHECKS = [
+    "check_estimator_cloneable",
+    "check_estimator_tags_renamed",
+    "check_valid_tag_types",
+    "check_estimator_repr",
+    "check_no_attributes_set_in_init",
+    "check_do_not_raise_errors_in_init_or_set_params",
+    "check_mixin_order",
+    "check_get_params_invariance",
+    "check_set_params",
+    "check_parameters_default_constructible",
+    "check_estimators_unfitted",
+]
+
+
+@pytest.mark.parametrize("check", API_CHECKS)
+@pytest.mark.parametrize(
+    "estimator",
+    [DefinitionClassifier(), TemperatureScaled(DefinitionClassifier())],
+    ids=["DefinitionClassifier", "TemperatureScaled"],
+)
+def test_passes_scikit_learns_api_checks(estimator, check):
+    getattr(estimator_checks, check)(type(estimator).__name__, estimator)
+
+
+def test_codes_turned_into_integers_get_an_error_that_says_what_to_use(definitions, book):
+    model = DefinitionClassifier(codebook=book, scheme="breadth")
+    X, y = definitions["definition"], definitions["breadth"]
+    with pytest.raises(ValueError, match=r"is not a code of scheme 'breadth'.*cross_val_proba"):
+        cross_val_predict(model, X, y, cv=KFold(3), method="predict_proba")
+    with pytest.raises(ValueError, match="is not a code") as caught:
+        model.fit(X, ["B", "X"] * 8 + ["N"])
+    assert "cross_val_proba" not in str(caught.value)
+
+
+def test_input_tags_say_texts_not_numbers():
+    for estimator in (DefinitionClassifier(), TemperatureScaled(DefinitionClassifier())):
+        tags = get_tags(estimator).input_tags
+        assert tags.string and not tags.two_d_array
 
 
 def test_works_in_pipeline_cross_val_predict_and_grid_search(definitions, book):
