@@ -41,7 +41,8 @@ def propose(
         ``runner_up``, ``runner_up_confidence``, ``terms`` (a list),
         ``form`` (a list, from :data:`coding.classifier.FORM_FEATURES`),
         ``nearest`` (the id of the most similar coded definition the model
-        was fitted on), ``nearest_similarity`` (cosine, lemma TF-IDF) and
+        was fitted on), ``nearest_code`` (its code), ``nearest_similarity``
+        (cosine, lemma TF-IDF) and
         ``reason``, all of it in one sentence.
     """
     lemmas = lemma_strings(_texts(X)) if lemmas is None else lemmas
@@ -74,6 +75,7 @@ def propose(
             "terms": terms,
             "form": form,
             "nearest": model.examples_.index.to_numpy()[nearest],
+            "nearest_code": model.examples_["label"].to_numpy()[nearest],
             "nearest_similarity": similarity[rows, nearest] if similarity.size else 0.0,
         }
     )
@@ -139,6 +141,7 @@ _REASON_COLUMNS = (
     "terms",
     "form",
     "nearest",
+    "nearest_code",
     "nearest_similarity",
 )
 
@@ -151,13 +154,15 @@ def _reason(
     terms: list[str],
     form: list[str],
     nearest: Any,
+    nearest_code: str,
     nearest_similarity: float,
 ) -> str:
     said = ", ".join(terms) if terms else "no single term stands out"
     shape = f"form: {', '.join(form)}; " if form else ""
     return (
         f"{_percent(confidence)} {code} over {_percent(runner_up_confidence)} {runner_up}; "
-        f"terms: {said}; {shape}nearest coded: {nearest} ({nearest_similarity:.2f})"
+        f"terms: {said}; {shape}nearest coded: {nearest} as {nearest_code} "
+        f"({nearest_similarity:.2f})"
     )
 
 

@@ -139,19 +139,21 @@ def test_proposal_gives_probability_runner_up_terms_and_nearest(definitions, boo
     assert row.runner_up != row.code and row.runner_up_confidence < row.confidence
     assert {"learn", "knowledge", "innovation"} & set(row.terms)
     assert row.nearest in definitions.index
-    assert f"{row.confidence:.0%} {row.code}" in row.reason and row.nearest in row.reason
+    assert row.nearest_code == definitions.loc[row.nearest, "school"]
+    assert f"{row.confidence:.0%} {row.code}" in row.reason
+    assert f"nearest coded: {row.nearest} as {row.nearest_code} (" in row.reason
 
 
 def test_a_reason_never_rounds_a_probability_to_certainty():
-    reason = _reason("N", 0.9962, "B", 0.0038, ["firm"], [], "enright1996", 0.4)
-    assert reason.startswith(">99% N over <1% B; terms: firm; nearest coded: enright1996 (0.40)")
-    assert _reason("N", 0.994, "B", 0.006, [], [], "x", 0.0).startswith("99% N over 1% B;")
+    reason = _reason("N", 0.9962, "B", 0.0038, ["firm"], [], "enright1996", "B", 0.4)
+    assert reason == ">99% N over <1% B; terms: firm; nearest coded: enright1996 as B (0.40)"
+    assert _reason("N", 0.994, "B", 0.006, [], [], "x", "N", 0.0).startswith("99% N over 1% B;")
 
 
 def test_a_reason_names_the_form_apart_from_the_terms():
-    reason = _reason("N", 0.7, "B", 0.3, ["firm"], ["length"], "enright1996", 0.4)
+    reason = _reason("N", 0.7, "B", 0.3, ["firm"], ["length"], "enright1996", "N", 0.4)
     assert reason == (
-        "70% N over 30% B; terms: firm; form: length; nearest coded: enright1996 (0.40)"
+        "70% N over 30% B; terms: firm; form: length; nearest coded: enright1996 as N (0.40)"
     )
 
 

@@ -91,7 +91,9 @@ def test_train_then_classify_with_the_saved_model(tmp_path):
     assert {"scikit-learn", "spacy"} <= set(loaded.info)
     proposals = loaded.propose(["Knowledge institutions and collective learning in a region."])
     assert proposals.loc[0, "school"] == "Regional innovation systems and learning regions"
-    assert "nearest coded: b " in proposals.loc[0, "school_reason"]
+    school = "Regional innovation systems and learning regions"
+    assert f"nearest coded: b as {school} (" in proposals.loc[0, "school_reason"]
+    assert "nearest coded: b as B (" in proposals.loc[0, "breadth_reason"]
 
 
 def test_loading_something_else_as_a_model_fails_clearly(tmp_path):
