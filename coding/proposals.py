@@ -42,8 +42,7 @@ def propose(
         ``form`` (a list, from :data:`coding.classifier.FORM_FEATURES`),
         ``nearest`` (the id of the most similar coded definition the model
         was fitted on), ``nearest_code`` (its code), ``nearest_similarity``
-        (cosine, lemma TF-IDF) and
-        ``reason``, all of it in one sentence.
+        (cosine, lemma TF-IDF) and ``reason``, all of it in one sentence.
     """
     lemmas = lemma_strings(_texts(X)) if lemmas is None else lemmas
     words = model.words_.transform(lemmas)
@@ -108,7 +107,7 @@ def _pushing_terms(
     entries = rows, columns, push, names, len(counts)
     return (
         _strongest(*entries, pushed & ~of_form, n_terms),
-        _strongest(*entries, pushed & of_form, len(form)),
+        _strongest(*entries, pushed & of_form, int(form.sum())),
     )
 
 
