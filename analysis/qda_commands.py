@@ -43,7 +43,12 @@ def export_codebook(
     out: Annotated[Path, typer.Option("--out", help="The .qdc file to write.")],
     codebook: CodebookOption = None,
 ) -> None:
-    """Write the codebook as a REFI-QDA codebook: schemes as parent codes, categories below."""
+    """Write the codebook as a REFI-QDA codebook: schemes as parent codes, categories below.
+
+    Examples:
+
+        $ defcode qda export-codebook --out cluster.qdc
+    """
     from coding.qda import codebook_to_qdc
 
     book = codebook_or_exit(codebook)
@@ -58,7 +63,12 @@ def import_codebook(
     file: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc).")],
     out: Annotated[Path, typer.Option("--out", help="The codebook YAML file to write.")],
 ) -> None:
-    """Turn a REFI-QDA codebook into a defcode codebook (YAML)."""
+    """Turn a REFI-QDA codebook into a defcode codebook (YAML).
+
+    Examples:
+
+        $ defcode qda import-codebook theirs.qdc --out codebook.yaml
+    """
     from coding.qda import codebook_to_yaml, qdc_to_codebook
     from corpus.errors import InputError
 
@@ -81,7 +91,12 @@ def export(
         typer.Option("--model", help="Also write the model's proposals (coder defcode-model)."),
     ] = False,
 ) -> None:
-    """Write the items and every coder's decisions as a REFI-QDA project (.qdpx)."""
+    """Write the items and every coder's decisions as a REFI-QDA project (.qdpx).
+
+    Examples:
+
+        $ defcode qda export --db review.db --out review.qdpx --model
+    """
     from coding.qdpx import export_project
     from corpus.errors import InputError
 
@@ -120,7 +135,12 @@ def import_(
         typer.Option("--codebook-out", help="Write the codebook the import coded with (YAML)."),
     ] = None,
 ) -> None:
-    """Store a project's selections as items and its codings as decisions, all or nothing."""
+    """Store a project's selections as items and its codings as decisions, all or nothing.
+
+    Examples:
+
+        $ defcode qda import coded.qdpx --db review.db --codebook-out their-codebook.yaml
+    """
     from coding.qda import codebook_to_yaml
     from coding.qdpx_import import import_project
     from corpus.errors import InputError
