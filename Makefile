@@ -39,11 +39,11 @@ bench: $(STAMP)
 	for script in bench/*.py; do $(BIN)/python $$script; done
 
 model: $(STAMP)
-	$(BIN)/defcode train --model coding/data/cluster/model.pkl.gz
+	$(BIN)/defcode train --model coding/data/cluster/model.zip
 
 # Needs the DEFT corpus (CC BY-NC-SA 4.0) beside the repository, as ../shared/data/deft.
 detector: $(STAMP)
-	$(BIN)/defcode train-detector --deft ../shared/data/deft --out corpus/data/deft_detector.pkl.gz
+	$(BIN)/defcode train-detector --deft ../shared/data/deft --out corpus/data/deft_detector.zip
 
 clean:
 	rm -rf $(VENV) out site .pytest_cache .ruff_cache

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import pickle
 import re
 from pathlib import Path
 
@@ -24,7 +26,6 @@ from corpus.detector import (
     train_detector,
 )
 from corpus.errors import InputError
-from corpus.pickles import save_pickle
 
 DEFT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "deft"
 DEFINITION = "A cluster is defined as a group of interconnected firms in a particular field."
@@ -315,7 +316,7 @@ def test_train_detector_names_rows_with_bad_labels():
 
 
 def test_detector_save_and_load_round_trip(tiny_detector, tmp_path):
-    path = tiny_detector.save(tmp_path / "sub" / "detector.pkl.gz")
+    path = tiny_detector.save(tmp_path / "sub" / "detector.zip")
     loaded = load_detector(path)
     assert loaded.threshold == tiny_detector.threshold
     assert loaded.info == tiny_detector.info
@@ -325,24 +326,24 @@ def test_detector_save_and_load_round_trip(tiny_detector, tmp_path):
 
 def test_load_detector_warns_about_another_sklearn_version(tiny_detector, tmp_path):
     old = Detector(tiny_detector.pipeline, 0.5, tiny_detector.info | {"scikit-learn": "0.1"})
-    path = old.save(tmp_path / "old.pkl.gz")
+    path = old.save(tmp_path / "old.zip")
     with pytest.warns(UserWarning, match=re.escape("written with scikit-learn 0.1")):
         load_detector(path)
 
 
 def test_load_detector_names_a_file_that_is_not_a_detector(tmp_path):
-    random_bytes = tmp_path / "random.pkl.gz"
+    random_bytes = tmp_path / "random.zip"
     random_bytes.write_bytes(np.random.default_rng(0).bytes(512))
     with pytest.raises(InputError, match=re.escape(f"{random_bytes}: not a defcode detector")):
         load_detector(random_bytes)
     other_pickle = tmp_path / "other.pkl.gz"
-    save_pickle({"model": "x"}, other_pickle)
+    other_pickle.write_bytes(gzip.compress(pickle.dumps({"model": "x"})))
     with pytest.raises(InputError, match=re.escape(f"{other_pickle}: not a defcode detector")):
         load_detector(other_pickle)
 
 
 def test_load_detector_names_a_missing_file(tmp_path):
-    missing = tmp_path / "missing.pkl.gz"
+    missing = tmp_path / "missing.zip"
     with pytest.raises(InputError, match=re.escape(f"{missing}: no such detector file")):
         load_detector(missing)
 
