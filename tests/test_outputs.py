@@ -88,6 +88,22 @@ def test_a_folder_or_a_path_under_a_file_is_an_output_error(tmp_path):
         make_folder(blocker)
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_is_one_error_line(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        out = folder / "decisions.csv"
+        args = ["codings", "export", "--db", str(tmp_path / "c.db"), "--out", str(out)]
+        result = runner.invoke(app, args)
+    finally:
+        folder.chmod(0o700)
+    assert result.exit_code == 1
+    assert f"error: {out}: cannot write (Permission denied)" in result.output
+    assert list(folder.iterdir()) == []
+
+
 def test_sigterm_while_writing_removes_the_temporary_file(tmp_path):
     target = tmp_path / "out.txt"
     script = (
