@@ -85,7 +85,8 @@ def atomic_open(
     Parameters
     ----------
     path : str or Path
-        The file to write; its missing parent folders are created.
+        The file to write; its missing parent folders are created. A symbolic
+        link is followed: the file it points to is replaced.
     mode : {"w", "wb"}, default="w"
         Text or bytes.
     encoding : str, default="utf-8"
@@ -115,11 +116,13 @@ def atomic_open(
     'whole or not at all'
     """
     path = Path(path)
-    handle, temporary = _open_beside(path)
-    text = {} if "b" in mode else {"encoding": encoding, "newline": newline}
-    stream = os.fdopen(handle, mode, **text)
-    try:
-        with _terminate_as_exit():
+    if path.is_symlink():  # write the file it points to, as open() would
+        path = path.resolve()
+    with _terminate_as_exit():
+        handle, temporary = _open_beside(path)
+        text = {} if "b" in mode else {"encoding": encoding, "newline": newline}
+        stream = os.fdopen(handle, mode, **text)
+        try:
             try:
                 yield stream
             except OSError as exc:
@@ -134,11 +137,11 @@ def atomic_open(
                 os.replace(temporary, path)
             except OSError as exc:
                 raise cannot_write(path, exc) from exc
-    finally:
-        with suppress(OSError):
-            stream.close()
-        with suppress(FileNotFoundError):
-            os.unlink(temporary)
+        finally:
+            with suppress(OSError):
+                stream.close()
+            with suppress(FileNotFoundError):
+                os.unlink(temporary)
 
 
 def write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -> Path:
@@ -169,8 +172,8 @@ def _open_beside(path: Path) -> tuple[int, str]:
     _refuse_file_in_the_way(path)
     make_folder(path.parent)
     for _ in range(100):
-        # A long name is cut, so that the temporary name stays within the file system's limit.
-        name = f"{TEMP_PREFIX}{path.name[:120]}.{secrets.token_hex(4)}.tmp"
+        # A long name is cut, so that the temporary name stays within 255 bytes.
+        name = f"{TEMP_PREFIX}{path.name[:50]}.{secrets.token_hex(4)}.tmp"
         temporary = os.path.join(path.parent, name)
         try:
             # Mode 0o666 less the umask, as open() gives; mkstemp would give 0o600.

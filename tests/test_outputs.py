@@ -64,6 +64,14 @@ def test_a_new_file_follows_the_umask_and_a_replaced_one_keeps_its_mode(tmp_path
     assert kept.read_text() == "a\n1\n"
 
 
+def test_a_symbolic_link_is_followed_and_kept(tmp_path):
+    real = write_text(tmp_path / "real.csv", "old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    write_text(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
 def test_a_full_disk_is_an_output_error_naming_the_file(tmp_path, monkeypatch):
     target = write_text(tmp_path / "out.csv", "old")
 
