@@ -36,6 +36,16 @@ class TableFormat(StrEnum):
     all = "all"
 
 
+RawOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="Write CSV cells as they are. By default a cell starting with = + - @ (a "
+        "spreadsheet formula) gets a leading ' that defcode strips when it reads the file.",
+    ),
+]
+
+
 @app.callback()
 def main() -> None:
     """defcode: find, code and tabulate the published definitions of a concept."""
@@ -56,6 +66,7 @@ def tables(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the tables.")] = False,
+    raw: RawOption = False,
 ) -> None:
     """Reproduce the paper's Tables 1-3 and write them as CSV, Markdown and LaTeX.
 
@@ -68,12 +79,12 @@ def tables(
     from analysis.tables import paper_tables
     from corpus.errors import InputError
 
+    formats = FORMATS if format is TableFormat.all else (format.value,)
     try:
         built = paper_tables(input)
+        written = write_tables(built, out, formats, raw=raw)
     except InputError as exc:
         fail(str(exc))
-    formats = FORMATS if format is TableFormat.all else (format.value,)
-    written = write_tables(built, out, formats)
     if not quiet:
         from analysis.show import print_tables
 
@@ -190,6 +201,7 @@ def classify(
         Path | None, typer.Option("--model", help="A model from `defcode train`; the bundled one.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    raw: RawOption = False,
 ) -> None:
     """Propose codes, with confidence and reason, for each definition.
 
@@ -202,7 +214,7 @@ def classify(
 
     try:
         progress = _progress(f"classifying {input.name} (chunks of 5,000)", quiet)
-        written = classify_file(model, input, out, progress=progress)
+        written = classify_file(model, input, out, progress=progress, raw=raw)
     except InputError as exc:
         fail(str(exc))
     typer.echo(f"wrote {written} proposals to {out}")
@@ -314,6 +326,7 @@ def candidates(
     min_score: Annotated[
         float, typer.Option("--min-score", min=0.0, max=1.0, help="Lowest score kept.")
     ] = 0.5,
+    raw: RawOption = False,
 ) -> None:
     """Write the candidate definitions: id, doc, page, start, end, text, score, rule.
 
@@ -338,8 +351,10 @@ def candidates(
         found = store.candidates(conn, name, min_score)
     finally:
         conn.close()
-    if not write_csv_chunks(out, [found]):
-        found.to_csv(out, index=False)
+    try:
+        write_csv_chunks(out, [found], empty=True, raw=raw)
+    except InputError as exc:
+        fail(str(exc))
     extra = f" (searched {searched} more document(s) for {name!r})" if searched else ""
     typer.echo(f"wrote {len(found)} candidates with score >= {min_score} to {out}{extra}")
 
@@ -352,6 +367,7 @@ def detect(
         Path | None, typer.Option("--detector", help="A saved detector; the shipped DEFT one.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    raw: RawOption = False,
 ) -> None:
     """Score sentences with the definition detector (is_definition: score >= its threshold).
 
@@ -374,7 +390,7 @@ def detect(
 
     try:
         model = load_detector(detector)
-        written = write_csv_chunks(out, scored(model))
+        written = write_csv_chunks(out, scored(model), raw=raw)
     except InputError as exc:
         fail(str(exc))
     if not written:
@@ -508,6 +524,7 @@ def report(
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Build report.pdf.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    raw: RawOption = False,
 ) -> None:
     """Write every table (CSV, Markdown, LaTeX) and figure (PDF, PNG), and report.tex/.pdf.
 
@@ -527,7 +544,14 @@ def report(
     try:
         fitted = load_model(model)
         done = write_report(
-            coded, out, book, fitted, pdf=pdf, store=conn, progress=_progress("report", quiet)
+            coded,
+            out,
+            book,
+            fitted,
+            pdf=pdf,
+            store=conn,
+            progress=_progress("report", quiet),
+            raw=raw,
         )
     except (InputError, RuntimeError) as exc:
         fail(str(exc))
@@ -562,6 +586,7 @@ def crosstab(
     out: Annotated[
         Path | None, typer.Option("--out", help="Folder to write the tables to.")
     ] = None,
+    raw: RawOption = False,
 ) -> None:
     """Cross-tabulate two schemes: counts with margins, row shares and a test of independence.
 
@@ -573,6 +598,7 @@ def crosstab(
     from analysis.export import FORMATS, write_tables
     from analysis.extended import crosstab_tables
     from analysis.show import print_tables
+    from corpus.errors import InputError
 
     book = codebook_or_exit(codebook)
     for name in (rows, columns):
@@ -591,7 +617,10 @@ def crosstab(
     print_tables(built)
     if out is not None:
         formats = FORMATS if format is TableFormat.all else (format.value,)
-        written = write_tables(built, out, formats)
+        try:
+            written = write_tables(built, out, formats, raw=raw)
+        except InputError as exc:
+            fail(str(exc))
         typer.echo(f"wrote {len(written)} files to {out}/")
 
 
@@ -725,6 +754,7 @@ def codings_export(
     history: Annotated[
         bool, typer.Option("--history", help="Every decision ever stored, not just current ones.")
     ] = False,
+    raw: RawOption = False,
 ) -> None:
     """Write each coder's current values (item, scheme, coder, value, note, timestamp).
 
@@ -733,6 +763,7 @@ def codings_export(
         $ defcode codings export --db review.db --out codings.csv --history
     """
     from coding import store
+    from corpus.errors import InputError
     from corpus.records import write_csv_chunks
 
     conn = store_or_exit(db)
@@ -740,8 +771,10 @@ def codings_export(
         frame = store.history(conn)
     else:
         frame = store.current(conn, sources=["human", "import"])[store.CODING_COLUMNS]
-    if not write_csv_chunks(out, [frame]):
-        frame.to_csv(out, index=False)
+    try:
+        write_csv_chunks(out, [frame], empty=True, raw=raw)
+    except InputError as exc:
+        fail(str(exc))
     typer.echo(f"wrote {len(frame)} decision(s) to {out}")
 
 
@@ -750,6 +783,7 @@ def codings_disagreements(
     db: StoreOption,
     scheme: Annotated[str | None, typer.Option("--scheme", help="Only this scheme.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write them as CSV.")] = None,
+    raw: RawOption = False,
 ) -> None:
     """List the items whose coders disagree, with any adjudicated value.
 
@@ -758,10 +792,15 @@ def codings_disagreements(
         $ defcode codings disagreements --db review.db --scheme school
     """
     from coding import store
+    from corpus.errors import InputError
+    from corpus.records import write_csv_chunks
 
     frame = store.disagreements(store_or_exit(db), scheme)
     if out is not None:
-        frame.to_csv(out, index=False)
+        try:
+            write_csv_chunks(out, [frame], empty=True, raw=raw)
+        except InputError as exc:
+            fail(str(exc))
         typer.echo(f"wrote {len(frame)} disagreement(s) to {out}")
         return
     typer.echo(frame.to_string(index=False) if len(frame) else "no disagreements")

@@ -50,10 +50,14 @@ def export_codebook(
         $ defcode qda export-codebook --out cluster.qdc
     """
     from coding.qda import codebook_to_qdc
+    from corpus.errors import OutputError
+    from corpus.files import write_bytes
 
     book = codebook_or_exit(codebook)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(codebook_to_qdc(book))
+    try:
+        write_bytes(out, codebook_to_qdc(book))
+    except OutputError as exc:
+        fail(str(exc))
     codes = sum(len(s.categories) for s in book.schemes.values())
     typer.echo(f"wrote {out}: {len(book.schemes)} schemes, {codes} codes of {book.concept!r}")
 
@@ -71,13 +75,13 @@ def import_codebook(
     """
     from coding.qda import codebook_to_yaml, qdc_to_codebook
     from corpus.errors import InputError
+    from corpus.files import write_text
 
     try:
         book = qdc_to_codebook(file)
+        write_text(out, codebook_to_yaml(book))
     except InputError as exc:
         fail(str(exc))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(codebook_to_yaml(book), encoding="utf-8")
     typer.echo(f"wrote {out}: codebook {book.concept!r}: {_schemes(book)}")
 
 
@@ -98,13 +102,15 @@ def export(
         $ defcode qda export --db review.db --out review.qdpx --model
     """
     from coding.qdpx import export_project
-    from corpus.errors import InputError
+    from corpus.errors import InputError, OutputError
 
     conn = store_or_exit(db, existing=True)
     book = codebook_or_exit(codebook)
     sources = ("human", "import", "model") if model else ("human", "import")
     try:
         report = export_project(conn, out, book, sources=sources)
+    except OutputError as exc:
+        fail(str(exc))
     except InputError as exc:
         fail(f"{db}: {exc}")
     finally:
@@ -137,32 +143,41 @@ def import_(
 ) -> None:
     """Store a project's selections as items and its codings as decisions, all or nothing.
 
+    The ``--codebook-out`` file is opened before anything is stored, so that a
+    path that cannot be written fails the command with nothing imported.
+
     Examples:
 
         $ defcode qda import coded.qdpx --db review.db --codebook-out their-codebook.yaml
     """
+    from contextlib import ExitStack
+
     from coding.qda import codebook_to_yaml
     from coding.qdpx_import import import_project
     from corpus.errors import InputError
+    from corpus.files import atomic_open
 
     if not file.is_file():
         fail(f"{file}: no such file")
     book = codebook_or_exit(codebook) if codebook is not None else None
-    conn = store_or_exit(db)
     try:
-        report = import_project(file, conn, book)
+        with ExitStack() as stack:
+            kept = None if codebook_out is None else stack.enter_context(atomic_open(codebook_out))
+            conn = store_or_exit(db)
+            try:
+                report = import_project(file, conn, book)
+            finally:
+                conn.close()
+            if kept is not None:
+                kept.write(codebook_to_yaml(report.codebook))
     except InputError as exc:
         fail(str(exc))
-    finally:
-        conn.close()
     for line in report.warnings:
         typer.echo(f"warning: {line}", err=True)
     used = report.codebook
     if report.derived:
         typer.echo(f"made codebook {used.concept!r} from the project's CodeBook: " + _schemes(used))
     if codebook_out is not None:
-        codebook_out.parent.mkdir(parents=True, exist_ok=True)
-        codebook_out.write_text(codebook_to_yaml(used), encoding="utf-8")
         typer.echo(f"wrote {codebook_out}")
     elif report.derived:
         typer.echo("give --codebook-out FILE to keep that codebook for coding on")

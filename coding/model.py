@@ -204,6 +204,7 @@ def classify_file(
     *,
     progress: Callable[[Iterable[Any]], Iterable[Any]] = iter,
     chunksize: int = 5000,
+    raw: bool = False,
 ) -> int:
     """Write proposals for every definition of ``source`` to ``out``, chunk by chunk.
 
@@ -211,8 +212,9 @@ def classify_file(
     current one; given a model file (or None, the bundled model), it is loaded
     while the child tokenizes the first chunks. Memory stays bounded by a few
     chunks of ``chunksize`` definitions. The output appears whole or not at all (see
-    :func:`corpus.records.write_csv_chunks`). ``progress`` wraps the stream of
-    ``(chunk, lemmas)`` pairs as they are classified, e.g. in a progress bar.
+    :func:`corpus.records.write_csv_chunks`); cells that a spreadsheet would run
+    as formulas get a leading ``'``, unless ``raw``. ``progress`` wraps the stream
+    of ``(chunk, lemmas)`` pairs as they are classified, e.g. in a progress bar.
 
     Returns
     -------
@@ -234,7 +236,7 @@ def classify_file(
                 frame.insert(0, "id", chunk["id"].to_numpy())
                 yield frame
 
-    total = write_csv_chunks(out, proposals())
+    total = write_csv_chunks(out, proposals(), raw=raw)
     if total == 0:
         raise InputError(f"{source}: no definitions to classify")
     return total
