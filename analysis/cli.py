@@ -179,15 +179,19 @@ def train(
 
     Examples:
 
-        $ defcode train --model model.pkl.gz --input coded.csv --codebook codebook.yaml
+        $ defcode train --model model.zip --input coded.csv --codebook codebook.yaml
     """
     from coding.definitions import CODED_SCHEMES
     from coding.model import save_model
     from coding.model import train as fit
+    from corpus.errors import OutputError
 
     book, definitions = _coded(input, codebook)
     fitted = fit(definitions, book, CODED_SCHEMES, n_jobs=jobs)
-    save_model(fitted, model)
+    try:
+        save_model(fitted, model)
+    except OutputError as exc:
+        fail(str(exc))
     chosen = "; ".join(f"{s}: {p}" for s, p in fitted.info["params"].items())
     how = fitted.info["chosen_by"]
     typer.echo(f"wrote {model}: {len(definitions)} definitions; chosen by {how}: {chosen}")
@@ -478,18 +482,21 @@ def train_detector(
 
     Examples:
 
-        $ defcode train-detector --deft ../shared/data/deft --out detector.pkl.gz
+        $ defcode train-detector --deft ../shared/data/deft --out detector.zip
     """
     from corpus.deft import load_deft
     from corpus.detector import train_detector as fit
-    from corpus.errors import InputError
+    from corpus.errors import InputError, OutputError
 
     try:
         sentences = load_deft(deft)
     except InputError as exc:
         fail(str(exc))
     fitted = fit(sentences[sentences.split == "train"], sentences[sentences.split == "dev"])
-    fitted.save(out)
+    try:
+        fitted.save(out)
+    except OutputError as exc:
+        fail(str(exc))
     dev = fitted.info["dev_at_threshold"]
     typer.echo(
         f"wrote {out}: DEFT dev precision {dev['precision']:.3f}, recall {dev['recall']:.3f}, "

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from corpus.errors import InputError
+from corpus.files import atomic_open
 
 MANIFEST = "defcode.json"
 CONTAINER = 1
@@ -67,8 +68,8 @@ def save_bundle(
     """Write ``bundle`` to ``path`` as a model file, creating its folder.
 
     The same bundle always gives the same bytes (entries in a fixed order, with
-    a fixed date). The file is written beside ``path`` and then renamed over
-    it, so that a failed write never leaves half a model.
+    a fixed date). The file is written whole or not at all
+    (:func:`corpus.files.atomic_open`).
 
     Parameters
     ----------
@@ -85,6 +86,8 @@ def save_bundle(
     ------
     TypeError
         If the bundle holds a value of another type.
+    corpus.errors.OutputError
+        If ``path`` cannot be written.
     """
     path = Path(path)
     encoder = _Encoder({cls: name for name, cls in trusted_names(trusted).items()})
@@ -94,18 +97,12 @@ def save_bundle(
         buffer = io.BytesIO()
         np.lib.format.write_array(buffer, array, allow_pickle=False)
         entries.append((f"arrays/{number}.npy", buffer.getvalue()))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        with zipfile.ZipFile(partial, "w") as archive:
-            for name, data in entries:
-                info = zipfile.ZipInfo(name, date_time=_STAMP)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, data, compresslevel=6)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    with atomic_open(path, "wb") as stream, zipfile.ZipFile(stream, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=_STAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=6)
     return path
 
 

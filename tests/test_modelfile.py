@@ -310,3 +310,13 @@ def test_trusted_names_leave_out_private_modules():
         "sklearn.linear_model.LogisticRegression": LogisticRegression,
         "corpus.detector.Detector": Detector,
     }
+
+
+def test_saving_a_model_over_a_folder_fails_and_keeps_the_folder(tiny_model, tmp_path):
+    from corpus.errors import OutputError
+
+    folder = tmp_path / "models"
+    folder.mkdir()
+    with pytest.raises(OutputError, match="is a folder"):
+        save_model(tiny_model, folder)
+    assert list(folder.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["models"]
