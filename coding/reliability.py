@@ -32,6 +32,7 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
 from corpus.errors import InputError
+from corpus.records import check_cells
 
 __all__ = [
     "pairwise_kappa",
@@ -73,6 +74,7 @@ def read_ratings(path: str | Path) -> pd.DataFrame:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{path}: cannot read the ratings: {exc}") from exc
+    check_cells(frame, str(path))
     missing = [column for column in COLUMNS if column not in frame.columns]
     if missing:
         raise InputError(

@@ -7,7 +7,6 @@ row, whose single page is its title and abstract (or its definition).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -214,9 +213,9 @@ def _read_ris(text: str, source: Source) -> None:
 
 
 def _read_csv(text: str, source: Source) -> None:
-    from corpus.records import header_names, read_records
+    from corpus.records import csv_rows, header_names, read_records
 
-    header = [h.strip() for h in next(csv.reader(io.StringIO(text)), [])]
+    header = [h.strip() for h in next(csv_rows(text, str(source.path)), [])]
     column = next((c for c in ("definition", "text") if c in header), None)
     if column is None:
         raise InputError(
@@ -224,7 +223,7 @@ def _read_csv(text: str, source: Source) -> None:
             f"{header_names(header)}"
         )
     frame = read_records(
-        io.StringIO(text),
+        io.StringIO(text, newline=""),
         required=[column],
         optional=["id", "authors", "year"],
         name=str(source.path),
