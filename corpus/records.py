@@ -274,14 +274,21 @@ def read_texts(
         encoding="utf-8-sig",
     )
     seen = 0
-    for chunk in reader:
+    while True:
+        try:
+            chunk = next(reader, None)
+        except ValueError as exc:  # pandas' ParserError, or a UnicodeDecodeError
+            reason = " ".join(str(exc).split())
+            raise InputError(f"{path}: cannot be read as CSV ({reason})") from None
+        if chunk is None:
+            return
         check_cells(chunk, str(path), seen + 1)
         empty = np.flatnonzero(chunk[text].str.strip().eq("").to_numpy()) + seen + 1
         if empty.size:
             rows = ", ".join(map(str, empty[:20].tolist()))
             raise InputError(f"{path}, row {rows}, field {text!r}: empty text")
         seen += len(chunk)
-        yield chunk.rename(columns={text: "text"})
+        yield chunk[["id", text]].rename(columns={text: "text"})
 
 
 def write_csv_chunks(out: str | Path, chunks: Iterable[pd.DataFrame]) -> int:
