@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -26,11 +27,20 @@ def table_markdown(table: Table) -> str:
 
 
 def references_path() -> Path:
-    """The bibliography of every work the seed paper cites, as shipped with defcode."""
+    """The bibliography of every work the seed paper cites, as shipped with defcode.
+
+    Only the seed case (the bundled definitions) cites it; a user's tables
+    cite the user's own ``.bib``.
+    """
     return Path(str(resources.files("analysis") / "data" / "references.bib"))
 
 
-def write_tables(tables: Iterable[Table], out: str | Path, formats: Iterable[Format]) -> list[Path]:
+def write_tables(
+    tables: Iterable[Table],
+    out: str | Path,
+    formats: Iterable[Format],
+    bibliography: str | Path | None = None,
+) -> list[Path]:
     """Write each table in each format under ``out``.
 
     Parameters
@@ -42,8 +52,12 @@ def write_tables(tables: Iterable[Table], out: str | Path, formats: Iterable[For
         The folder, created when missing.
     formats : iterable of {"csv", "md", "latex"}
         Which files to write. With ``"latex"``, each ``.tex`` is a whole
-        document, and ``references.bib`` is copied beside it so that it
-        compiles with pdflatex and bibtex there.
+        document, and the bibliography is copied beside it as
+        ``references.bib`` so that it compiles with pdflatex and bibtex there.
+    bibliography : str or Path, optional
+        The user's ``.bib`` file; by default that of the tables that cite
+        (the paper's for its own 17 definitions). None is written when there
+        is neither.
 
     Returns
     -------
@@ -52,7 +66,8 @@ def write_tables(tables: Iterable[Table], out: str | Path, formats: Iterable[For
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    formats = list(formats)
+    formats, tables = list(formats), list(tables)
+    bibliography = bibliography or next((t.bibliography for t in tables if t.bibliography), None)
     written: list[Path] = []
     for table in tables:
         if "csv" in formats:
@@ -70,8 +85,63 @@ def write_tables(tables: Iterable[Table], out: str | Path, formats: Iterable[For
                 body = f"\\setcounter{{table}}{{{table.number - 1}}}\n{body}"
             path.write_text(latex_document(body), encoding="utf-8")
             written.append(path)
-    if "latex" in formats:
+    if "latex" in formats and bibliography is not None:
         bib = out / "references.bib"
-        shutil.copyfile(references_path(), bib)
+        shutil.copyfile(bibliography, bib)
         written.append(bib)
     return written
+
+
+def write_store_bibliography(conn: sqlite3.Connection, path: str | Path) -> int:
+    """Write the BibTeX entries ingested into a corpus store as a ``.bib`` file.
+
+    Each document read from a ``.bib`` file is written back under its key
+    (``@misc`` with its title, authors, year, DOI and venue), so that a
+    report from that store cites the user's works, never the seed paper's.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        The corpus (and coding) store.
+    path : str or Path
+        Where to write; nothing is written when the store holds no entries.
+
+    Returns
+    -------
+    int
+        The number of entries written.
+    """
+    import json
+
+    import bibtexparser
+    from bibtexparser.model import Entry, Field
+
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    if not {"documents", "sources"} <= tables:
+        return 0
+    rows = conn.execute(
+        "SELECT d.key, d.title, d.authors, d.year, d.doi, d.metadata FROM documents d "
+        "JOIN sources s ON s.id = d.source_id WHERE s.kind = 'bibtex' ORDER BY d.id"
+    ).fetchall()
+    library = bibtexparser.Library()
+    seen: set[str] = set()
+    for key, title, authors, year, doi, metadata in rows:
+        if key in seen:
+            continue
+        seen.add(key)
+        venue = json.loads(metadata or "{}").get("venue", "")
+        fields = [
+            Field(name, value)
+            for name, value in (
+                ("author", authors),
+                ("title", title),
+                ("year", year),
+                ("howpublished", venue),
+                ("doi", doi),
+            )
+            if value
+        ]
+        library.add(Entry("misc", key, fields))
+    if seen:
+        Path(path).write_text(bibtexparser.write_string(library), encoding="utf-8")
+    return len(seen)
