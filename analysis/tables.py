@@ -204,9 +204,13 @@ def is_bundled(codebook: Codebook) -> bool:
     """Whether ``codebook`` is the cluster codebook that ships with defcode (the seed case)."""
     from coding.codebook import bundled_codebook_path
 
-    return bool(codebook.path) and Path(codebook.path).resolve() == (
-        bundled_codebook_path().resolve()
-    )
+    bundled = bundled_codebook_path()
+    if codebook.path and Path(codebook.path).resolve() == bundled.resolve():
+        return True
+    # A codebook kept as text (e.g. recorded in a coding store) is the bundled one
+    # when its text is.
+    text = getattr(codebook, "text", "")
+    return bool(text) and text == bundled.read_text(encoding="utf-8")
 
 
 def seed_bibliography(coded: pd.DataFrame, codebook: Codebook) -> Path | None:
@@ -222,6 +226,13 @@ def seed_bibliography(coded: pd.DataFrame, codebook: Codebook) -> Path | None:
     from analysis.export import references_path
 
     return references_path()
+
+
+def bundled_folder() -> Path:
+    """The folder of the bundled cluster codebook and the tables it ships."""
+    from coding.codebook import bundled_codebook_path
+
+    return bundled_codebook_path().parent
 
 
 def coded_schemes(path: str | Path, codebook: Codebook) -> tuple[str, ...]:
@@ -331,12 +342,18 @@ def extra_tables(codebook: Codebook | None = None) -> list[Table]:
     """
     codebook = codebook or load_codebook()
     folder = Path(codebook.path).parent
+    if is_bundled(codebook):
+        folder = bundled_folder()
+    elif not Path(codebook.path).is_file():
+        return []  # a codebook kept as text has no folder to read its tables from
     tables, number = [], 2
     for name, settings in ((codebook.report or {}).get("tables") or {}).items():
         if "file" not in settings:
             continue
         number = settings.get("number", number + 1)
         path = folder / settings["file"]
+        if not path.is_file():
+            raise InputError(f"{codebook.path}: table {name!r}: no such file {str(path)!r}")
         headers = settings.get("headers") or {}
         with path.open(encoding="utf-8-sig") as handle:
             columns = [c.strip() for c in next(csv.reader(handle), [])]

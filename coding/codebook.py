@@ -469,7 +469,9 @@ class _Builder:
                     self.known_scheme(node, name, where, scheme, schemes)
             else:
                 settings[name] = self.text(node, name, where)
-        if "file" in settings:
+        # A codebook read from a file finds its tables beside it; one kept as text
+        # (e.g. in a coding store) has no folder to look in.
+        if "file" in settings and Path(self.path).is_file():
             file = Path(self.path).parent / settings["file"]
             if not file.is_file():
                 self.problem(node, "file", where, f"no such file {str(file)!r}")
