@@ -214,7 +214,7 @@ def mark_tables(
         Table(
             name=f"marks_{name}",
             data=by_definition.reset_index(drop=True),
-            caption=f"{chosen.label} named by each definition (the words that name them)",
+            caption=f"{chosen.label}: the words of each definition that name them",
             headers={"authors": "Authors"} | labels,
             widths={"authors": "2.4cm"} | {c: share for c in chosen.codes},
             note="Marked by a spaCy PhraseMatcher on lemmas, with the codebook's keywords.",
@@ -225,7 +225,8 @@ def mark_tables(
         Table(
             name=f"marks_{name}_by_{by.name}",
             data=_with_index(counts.rename_axis(by.name)),
-            caption=f"Definitions naming each of the {chosen.label.lower()}, by {by.label.lower()}",
+            caption=f"Definitions naming each category of {chosen.label.lower()}, "
+            f"by {by.label.lower()}",
             headers={by.name: by.label, "definitions": "Definitions"} | labels,
             widths={by.name: "2.5cm"} | {c: narrow for c in chosen.codes},
             small=True,

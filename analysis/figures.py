@@ -262,7 +262,9 @@ def timeline(counts: pd.DataFrame, *, wrap: int = _WRAP) -> Figure:
     return figure
 
 
-def determinant_heatmap(marks: pd.DataFrame, *, totals: bool = True) -> Figure:
+def determinant_heatmap(
+    marks: pd.DataFrame, *, totals: bool = True, named: str = "Determinants named"
+) -> Figure:
     """Which determinants each definition names, as a binary heat map.
 
     Parameters
@@ -274,6 +276,8 @@ def determinant_heatmap(marks: pd.DataFrame, *, totals: bool = True) -> Figure:
     totals : bool, default=True
         Print how many definitions name each determinant above the columns,
         and how many determinants each definition names right of the rows.
+    named : str, default="Determinants named"
+        The title of the right-hand totals: what the columns are, counted.
 
     Returns
     -------
@@ -318,7 +322,7 @@ def determinant_heatmap(marks: pd.DataFrame, *, totals: bool = True) -> Figure:
             right = ax.secondary_yaxis("right")
             right.set_yticks(range(rows), labels=[f"{n:g}" for n in values.sum(axis=1)])
             top.set_xlabel("Definitions naming it", fontsize=FONT_SIZE, labelpad=3)
-            right.set_ylabel("Determinants named", fontsize=FONT_SIZE, labelpad=4)
+            right.set_ylabel(named, fontsize=FONT_SIZE, labelpad=4)
             for axis in (top, right):
                 axis.tick_params(length=0, pad=2, labelsize=FONT_SIZE, colors="0.25")
                 axis.spines[:].set_visible(False)

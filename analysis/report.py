@@ -166,10 +166,11 @@ def _figures(
         marks = keyword_marks(coded, codebook, name)
         grid = marks[scheme.codes].rename(columns={c.code: c.label for c in scheme.categories})
         grid.index = coded["authors"].fillna("") + " (" + year + ")"
+        settings = _figure_settings(codebook, f"fig_marks_{name}")
         add(
             f"fig_marks_{name}",
-            figures.determinant_heatmap(grid),
-            f"{scheme.label} named by each definition.",
+            figures.determinant_heatmap(grid, named=settings.get("axis", "Categories named")),
+            f"{scheme.label}: which each definition names.",
         )
     if model is not None:
         proposed = loo_proposals(coded, model)

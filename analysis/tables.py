@@ -113,7 +113,7 @@ def worded(table: Table, codebook: Codebook, key: str | None = None) -> Table:
 def category_label(scheme: Scheme, code: str) -> str:
     """A category as printed: its label, with its code when the two differ."""
     label = scheme.category(code).label
-    return label if label == code else f"{label} ({code})"
+    return label if label.casefold() == code.casefold() else f"{label} ({code})"
 
 
 def table1(codebook: Codebook | None = None) -> Table:
@@ -292,6 +292,8 @@ def coded_table2(
 
         bibliography = references_path()
     cites = "key" in data.columns and bibliography is not None
+    if cites and not bundled:
+        _check_keys(data["key"], Path(bibliography))
     settings = table_settings(codebook, "table2")
     labels = " and ".join(
         [", ".join(s.label.lower() for s in schemes[:-1]), schemes[-1].label.lower()]
@@ -319,6 +321,19 @@ def coded_table2(
     if bundled and settings.get("source_note"):
         table = replace(table, note=" ".join(filter(None, [table.note, settings["source_note"]])))
     return table
+
+
+def _check_keys(keys: pd.Series, bibliography: Path) -> None:
+    """Raise an InputError naming the keys that ``bibliography`` does not hold."""
+    from corpus.bibliography import load_bibtex
+
+    known = set(load_bibtex(bibliography)["key"])
+    missing = sorted(set(keys) - known)
+    if missing:
+        raise InputError(
+            f"{bibliography}: no entry for key(s) {', '.join(map(repr, missing))} of the coded "
+            "definitions' 'key' column"
+        )
 
 
 def _code_width(scheme: Scheme) -> str:

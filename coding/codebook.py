@@ -50,7 +50,7 @@ _CATEGORY_FIELDS = {"code", "label", "description", "keywords", "examples", "acc
 _REPORT_FIELDS = {"title", "marks", "tables", "figures"}
 _TABLE_FIELDS = {"name", "caption", "headers", "widths", "note", "number", "file", "schemes"}
 _TABLE_FIELDS |= {"columns", "source_note"}
-_FIGURE_FIELDS = {"name", "caption"}
+_FIGURE_FIELDS = {"name", "caption", "axis"}
 
 
 @dataclass(frozen=True)
