@@ -7,6 +7,7 @@ imported inside them so that ``defcode --help`` starts fast.
 from __future__ import annotations
 
 import gc
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -51,6 +52,16 @@ def main() -> None:
     """defcode: find, code and tabulate the published definitions of a concept."""
 
 
+BibOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--bib",
+        help="Your BibTeX file: written beside the tables as references.bib; rows whose "
+        "coded CSV has a 'key' column cite its entries.",
+    ),
+]
+
+
 @app.command()
 def tables(
     format: Annotated[TableFormat, typer.Option("--format", "-f", help="File format.")] = (
@@ -61,28 +72,39 @@ def tables(
         Path | None,
         typer.Option(
             "--input",
-            help="Coded CSV (id, authors, year, definition, school, breadth) to build "
+            help="Coded CSV (id, authors, year, definition, a column per scheme) to build "
             "Table 2 from, instead of the paper's 17 definitions.",
         ),
     ] = None,
+    codebook: Annotated[
+        Path | None,
+        typer.Option(
+            "--codebook", help="Codebook YAML; the bundled cluster codebook when omitted."
+        ),
+    ] = None,
+    bib: BibOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the tables.")] = False,
     raw: RawOption = False,
 ) -> None:
-    """Reproduce the paper's Tables 1-3 and write them as CSV, Markdown and LaTeX.
+    """Write a codebook's Tables 1 and 2 (and those it ships) as CSV, Markdown and LaTeX.
+
+    With the bundled codebook and no --input: the seed paper's Tables 1-3.
 
     Examples:
 
         $ defcode tables --format latex --out out/tables
-        $ defcode tables --input coded.csv --format md --out out/mine
+        $ defcode tables --input coded.csv --codebook codebook.yaml --format md --out out/mine
     """
     from analysis.export import FORMATS, write_tables
     from analysis.tables import paper_tables
     from corpus.errors import InputError
 
+    book = codebook_or_exit(codebook)
+    _bib_or_exit(bib)
     formats = FORMATS if format is TableFormat.all else (format.value,)
     try:
-        built = paper_tables(input)
-        written = write_tables(built, out, formats, raw=raw)
+        built = paper_tables(input, book, bib)
+        written = write_tables(built, out, formats, bib, raw=raw)
     except InputError as exc:
         fail(str(exc))
     if not quiet:
@@ -90,6 +112,19 @@ def tables(
 
         print_tables(built)
     typer.echo(f"wrote {len(written)} files to {out}/: " + ", ".join(p.name for p in written))
+
+
+def _bib_or_exit(bib: Path | None) -> None:
+    """Exit with the error when a --bib file is given but cannot be read as BibTeX."""
+    if bib is None:
+        return
+    from corpus.bibliography import load_bibtex
+    from corpus.errors import InputError
+
+    try:
+        load_bibtex(bib)
+    except InputError as exc:
+        fail(str(exc))
 
 
 codebook_app = typer.Typer(help="Check and show codebooks.", no_args_is_help=True)
@@ -115,6 +150,36 @@ def codebook_validate(
         fail(str(exc))
     schemes = ", ".join(f"{s.name} ({len(s.categories)} codes)" for s in book.schemes.values())
     typer.echo(f"{file}: codebook {book.concept!r} is valid: {schemes}")
+
+
+@codebook_app.command("init")
+def codebook_init(
+    concept: Annotated[str, typer.Argument(help="The concept whose definitions you will code.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the codebook.")] = Path(
+        "codebook.yaml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a starting codebook for CONCEPT, every field explained in a comment."""
+    from coding.codebook import load_codebook, starting_codebook
+    from corpus.errors import InputError
+
+    if out.exists() and not force:
+        fail(f"{out} exists; give --force to overwrite it")
+    if not concept.strip():
+        fail("the concept is empty; name it, e.g. `defcode codebook init 'business model'`")
+    try:
+        out.write_text(starting_codebook(concept), encoding="utf-8")
+        book = load_codebook(out)
+    except OSError as exc:
+        fail(f"{out}: cannot be written ({exc})")
+    except InputError as exc:  # a concept YAML cannot hold
+        out.unlink(missing_ok=True)
+        fail(str(exc))
+    typer.echo(
+        f"wrote {out}: a codebook of {book.concept!r} with schemes "
+        f"{', '.join(book.schemes)}; edit it, then check it with `defcode codebook validate {out}`"
+    )
 
 
 def _coded(input: Path | None, codebook: Path | None):
@@ -520,15 +585,28 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report to.")] = Path(
         "out/report"
     ),
-    input: InputOption = None,
+    input: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            help="Coded CSV (id, authors, year, definition, a column per scheme); "
+            "the paper's 17 definitions when omitted.",
+        ),
+    ] = None,
     db: Annotated[
         Path | None,
         typer.Option("--db", help="A coding store: its agreed (or adjudicated) codes."),
     ] = None,
     codebook: CodebookOption = None,
     model: Annotated[
-        Path | None, typer.Option("--model", help="A trained model; the bundled one.")
+        Path | None,
+        typer.Option(
+            "--model",
+            help="A model from `defcode train`: adds its proposals against the codes; "
+            "the bundled one with the bundled codebook.",
+        ),
     ] = None,
+    bib: BibOption = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Build report.pdf.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     raw: RawOption = False,
@@ -540,26 +618,46 @@ def report(
         $ defcode report --out out/report
         $ defcode report --db review.db --out out/report --no-pdf
     """
+    from analysis.extended import single_schemes
     from analysis.report import write_report
+    from analysis.tables import coded_schemes, is_bundled
     from coding.model import load_model
     from corpus.errors import InputError
 
     book = codebook_or_exit(codebook)
-    coded, conn = _agreed(input, db, book, ("school", "breadth"))
+    _bib_or_exit(bib)
+    schemes = tuple(single_schemes(book))
+    if input is not None:
+        try:
+            schemes = coded_schemes(input, book)
+        except InputError as exc:
+            fail(str(exc))
+    elif db is None and not is_bundled(book):
+        fail(f"{codebook}: give the coded definitions with --input (a coded CSV) or --db")
+    coded, conn = _agreed(input, db, book, schemes)
     if len(coded) < 2:
-        fail(f"{db or input}: {len(coded)} definition(s) with school and breadth; a report needs 2")
+        fail(f"{db or input}: {len(coded)} coded definition(s); a report needs 2")
     try:
-        fitted = load_model(model)
-        done = write_report(
-            coded,
-            out,
-            book,
-            fitted,
-            pdf=pdf,
-            store=conn,
-            progress=_progress("report", quiet),
-            raw=raw,
-        )
+        fitted = load_model(model) if model is not None or is_bundled(book) else None
+        if fitted is None:
+            typer.echo(
+                "note: no --model: the report leaves out model proposals "
+                "(make a model with `defcode train`)",
+                err=True,
+            )
+        with _bibliography(bib, conn) as references:
+            done = write_report(
+                coded,
+                out,
+                book,
+                fitted,
+                pdf=pdf,
+                store=conn,
+                progress=_progress("report", quiet),
+                raw=raw,
+                bibliography=references,
+                shipped=model is None,
+            )
     except (InputError, RuntimeError) as exc:
         fail(str(exc))
     if done.problem:
@@ -568,12 +666,33 @@ def report(
     typer.echo(f"wrote {len(done.files)} files to {out}/ from {len(coded)} definitions{pdf_note}")
 
 
+@contextmanager
+def _bibliography(bib: Path | None, conn):
+    """The user's .bib: --bib, else the BibTeX entries ingested into the store, else None."""
+    if bib is not None or conn is None:
+        yield bib
+        return
+    import tempfile
+
+    from analysis.export import write_store_bibliography
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "references.bib"
+        yield path if write_store_bibliography(conn, path) else None
+
+
 @app.command()
 def crosstab(
-    rows: Annotated[str, typer.Argument(help="The scheme whose codes are the rows.")] = "school",
+    rows: Annotated[
+        str | None,
+        typer.Argument(
+            help="The scheme whose codes are the rows; the codebook's first single-code scheme."
+        ),
+    ] = None,
     columns: Annotated[
-        str, typer.Argument(help="The scheme whose codes are the columns.")
-    ] = "breadth",
+        str | None,
+        typer.Argument(help="The scheme whose codes are the columns; the codebook's second."),
+    ] = None,
     input: Annotated[
         Path | None,
         typer.Option(
@@ -594,6 +713,7 @@ def crosstab(
         Path | None, typer.Option("--out", help="Folder to write the tables to.")
     ] = None,
     raw: RawOption = False,
+    bib: BibOption = None,
 ) -> None:
     """Cross-tabulate two schemes: counts with margins, row shares and a test of independence.
 
@@ -603,11 +723,24 @@ def crosstab(
         $ defcode crosstab school breadth --db review.db --out out/crosstab
     """
     from analysis.export import FORMATS, write_tables
-    from analysis.extended import crosstab_tables
+    from analysis.extended import crosstab_tables, single_schemes
     from analysis.show import print_tables
+    from analysis.tables import is_bundled
     from corpus.errors import InputError
 
     book = codebook_or_exit(codebook)
+    _bib_or_exit(bib)
+    if rows is None or columns is None:
+        others = [n for n in single_schemes(book) if n != rows]
+        if rows is None and len(others) >= 2:
+            rows, columns = others[:2]
+        elif rows is not None and others:
+            columns = others[0]
+        else:
+            fail(
+                f"codebook {book.concept!r} has no two schemes of one code per item to "
+                "cross-tabulate; name two schemes"
+            )
     for name in (rows, columns):
         try:
             scheme = book.scheme(name)
@@ -617,7 +750,9 @@ def crosstab(
             fail(f"scheme {name!r} allows several codes per item; cross-tabulate single codes")
     if rows == columns:
         fail(f"cross-tabulate two different schemes, not {rows!r} with itself")
-    coded, _ = _agreed(input, db, book, (rows, columns))
+    if input is None and db is None and not is_bundled(book):
+        fail(f"{codebook}: give the coded definitions with --input (a coded CSV) or --db")
+    coded, conn = _agreed(input, db, book, (rows, columns))
     if len(coded) < 2:
         fail(f"{len(coded)} item(s) coded in both {rows!r} and {columns!r}; a table needs 2")
     built = crosstab_tables(coded, book, rows, columns)
@@ -625,7 +760,8 @@ def crosstab(
     if out is not None:
         formats = FORMATS if format is TableFormat.all else (format.value,)
         try:
-            written = write_tables(built, out, formats, raw=raw)
+            with _bibliography(bib, conn) as references:
+                written = write_tables(built, out, formats, references, raw=raw)
         except InputError as exc:
             fail(str(exc))
         typer.echo(f"wrote {len(written)} files to {out}/")

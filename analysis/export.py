@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -27,12 +28,21 @@ def table_markdown(table: Table) -> str:
 
 
 def references_path() -> Path:
-    """The bibliography of every work the seed paper cites, as shipped with defcode."""
+    """The bibliography of every work the seed paper cites, as shipped with defcode.
+
+    Only the seed case (the bundled definitions) cites it; a user's tables
+    cite the user's own ``.bib``.
+    """
     return Path(str(resources.files("analysis") / "data" / "references.bib"))
 
 
 def write_tables(
-    tables: Iterable[Table], out: str | Path, formats: Iterable[Format], *, raw: bool = False
+    tables: Iterable[Table],
+    out: str | Path,
+    formats: Iterable[Format],
+    bibliography: str | Path | None = None,
+    *,
+    raw: bool = False,
 ) -> list[Path]:
     """Write each table in each format under ``out``, each file whole or not at all.
 
@@ -45,8 +55,12 @@ def write_tables(
         The folder, created when missing.
     formats : iterable of {"csv", "md", "latex"}
         Which files to write. With ``"latex"``, each ``.tex`` is a whole
-        document, and ``references.bib`` is copied beside it so that it
-        compiles with pdflatex and bibtex there.
+        document, and the bibliography is copied beside it as
+        ``references.bib`` so that it compiles with pdflatex and bibtex there.
+    bibliography : str or Path, optional
+        The user's ``.bib`` file; by default that of the tables that cite
+        (the paper's for its own 17 definitions). None is written when there
+        is neither.
     raw : bool, default=False
         Write CSV cells as they are; by default a cell that a spreadsheet
         would run as a formula gets a leading ``'`` (see :mod:`corpus.formulas`).
@@ -62,7 +76,8 @@ def write_tables(
         When a file or the folder cannot be written.
     """
     out = make_folder(out)
-    formats = list(formats)
+    formats, tables = list(formats), list(tables)
+    bibliography = bibliography or next((t.bibliography for t in tables if t.bibliography), None)
     written: list[Path] = []
     for table in tables:
         if "csv" in formats:
@@ -80,8 +95,63 @@ def write_tables(
                 body = f"\\setcounter{{table}}{{{table.number - 1}}}\n{body}"
             write_text(path, latex_document(body))
             written.append(path)
-    if "latex" in formats:
+    if "latex" in formats and bibliography is not None:
         bib = out / "references.bib"
-        copy_file(references_path(), bib)
+        copy_file(bibliography, bib)
         written.append(bib)
     return written
+
+
+def write_store_bibliography(conn: sqlite3.Connection, path: str | Path) -> int:
+    """Write the BibTeX entries ingested into a corpus store as a ``.bib`` file.
+
+    Each document read from a ``.bib`` file is written back under its key
+    (``@misc`` with its title, authors, year, DOI and venue), so that a
+    report from that store cites the user's works, never the seed paper's.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        The corpus (and coding) store.
+    path : str or Path
+        Where to write; nothing is written when the store holds no entries.
+
+    Returns
+    -------
+    int
+        The number of entries written.
+    """
+    import json
+
+    import bibtexparser
+    from bibtexparser.model import Entry, Field
+
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    if not {"documents", "sources"} <= tables:
+        return 0
+    rows = conn.execute(
+        "SELECT d.key, d.title, d.authors, d.year, d.doi, d.metadata FROM documents d "
+        "JOIN sources s ON s.id = d.source_id WHERE s.kind = 'bibtex' ORDER BY d.id"
+    ).fetchall()
+    library = bibtexparser.Library()
+    seen: set[str] = set()
+    for key, title, authors, year, doi, metadata in rows:
+        if key in seen:
+            continue
+        seen.add(key)
+        venue = json.loads(metadata or "{}").get("venue", "")
+        fields = [
+            Field(name, value)
+            for name, value in (
+                ("author", authors),
+                ("title", title),
+                ("year", year),
+                ("howpublished", venue),
+                ("doi", doi),
+            )
+            if value
+        ]
+        library.add(Entry("misc", key, fields))
+    if seen:
+        write_text(path, bibtexparser.write_string(library))
+    return len(seen)

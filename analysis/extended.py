@@ -1,26 +1,52 @@
-"""Tables the paper could not show: cross-tabulation, timeline, determinants, agreement.
+"""Tables the paper could not show: cross-tabulation, timeline, keyword marks, agreement.
 
 Each function takes coded definitions (columns ``key`` or ``id``, ``authors,
-year, definition, school, breadth``) and returns :class:`~analysis.tables.Table`
-objects, ready for :func:`analysis.export.write_tables` and the report.
+year, definition`` and one per scheme of the codebook) and returns
+:class:`~analysis.tables.Table` objects, ready for
+:func:`analysis.export.write_tables` and the report. Names, captions and
+headers come from the codebook; its ``report`` section may word them otherwise
+(:func:`analysis.tables.worded`).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pandas as pd
 
 from analysis.agreement import agreement, loo_proposals, store_agreement
 from analysis.crosstab import crosstab, independence_test, shares
-from analysis.tables import Table
+from analysis.tables import TEXT_WIDTH, Table, seed_bibliography, worded
 from analysis.timeline import timeline
-from coding.codebook import Codebook
-from coding.determinants import mark_determinants
+from coding.codebook import Codebook, Scheme
+from coding.determinants import mark_determinants, marked_schemes
 from coding.model import Model
 
-# Column widths of the definition-by-determinant table, wide enough for the longest words.
-_DETERMINANT_WIDTHS = ("1.9cm", "2.1cm", "2cm", "2.4cm", "2cm", "2.3cm")
+
+def single_schemes(codebook: Codebook) -> list[str]:
+    """The codebook's schemes of one code per item, in codebook order."""
+    return [name for name, scheme in codebook.schemes.items() if not scheme.multiple]
+
+
+def scheme_pairs(codebook: Codebook) -> list[tuple[str, str]]:
+    """Every pair of single-code schemes, in codebook order: what the report cross-tabulates."""
+    names = single_schemes(codebook)
+    return [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+
+
+def primary_scheme(codebook: Codebook) -> Scheme:
+    """The codebook's first single-code scheme: timelines and marks are split by it.
+
+    Raises
+    ------
+    ValueError
+        When every scheme allows several codes per item.
+    """
+    names = single_schemes(codebook)
+    if not names:
+        raise ValueError(f"codebook {codebook.concept!r} has no scheme of one code per item")
+    return codebook.scheme(names[0])
 
 
 def _with_index(frame: pd.DataFrame) -> pd.DataFrame:
@@ -31,9 +57,11 @@ def _with_index(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def crosstab_tables(
-    coded: pd.DataFrame, codebook: Codebook, rows: str = "school", columns: str = "breadth"
+    coded: pd.DataFrame, codebook: Codebook, rows: str | None = None, columns: str | None = None
 ) -> list[Table]:
     """Counts and row shares of two schemes, with a test of their independence.
+
+    ``rows`` and ``columns`` default to the codebook's first two single-code schemes.
 
     Returns
     -------
@@ -43,6 +71,13 @@ def crosstab_tables(
         ``<rows>_by_<columns>_column_shares`` and ``<rows>_by_<columns>_test``
         (the test's figures).
     """
+    if rows is None or columns is None:
+        pairs = scheme_pairs(codebook)
+        if not pairs:
+            raise ValueError(
+                f"codebook {codebook.concept!r} has fewer than two schemes of one code per item"
+            )
+        rows, columns = pairs[0]
     first, second = codebook.scheme(rows), codebook.scheme(columns)
     counts = crosstab(coded, rows, columns, row_order=first.codes, column_order=second.codes)
     test = independence_test(counts)
@@ -63,7 +98,7 @@ def crosstab_tables(
         )
         for by, prefix in (("row", ""), ("column", "column_"))
     ]
-    return [
+    tables = [
         Table(
             name=name,
             data=_with_index(counts),
@@ -81,89 +116,137 @@ def crosstab_tables(
             widths={"value": "10cm"},
         ),
     ]
+    return [worded(table, codebook) for table in tables]
 
 
-def timeline_table(coded: pd.DataFrame, codebook: Codebook, by: str = "school") -> Table:
-    """Definitions per year by code, every year from the first to the last."""
-    scheme = codebook.scheme(by)
-    counts = timeline(coded, by, order=scheme.codes)
-    return Table(
-        name=f"timeline_{by}",
+def timeline_table(coded: pd.DataFrame, codebook: Codebook, by: str | None = None) -> Table:
+    """Definitions per year by code, every year from the first to the last.
+
+    ``by`` defaults to the codebook's first single-code scheme.
+    """
+    scheme = codebook.scheme(by) if by else primary_scheme(codebook)
+    counts = timeline(coded, scheme.name, order=scheme.codes)
+    table = Table(
+        name=f"timeline_{scheme.name}",
         data=_with_index(counts),
         caption=f"Definitions per year by {scheme.label.lower()}",
         headers={"year": "Year"} | {c: c for c in [*scheme.codes, "Total"]},
         widths={c: "2cm" for c in scheme.codes},
     )
+    return worded(table, codebook)
 
 
-def determinant_marks(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Which determinants each definition names: one boolean column per determinant.
+def keyword_marks(
+    coded: pd.DataFrame, codebook: Codebook, scheme: str | None = None
+) -> pd.DataFrame:
+    """Which categories of a keyword scheme each definition names: a boolean column each.
+
+    Parameters
+    ----------
+    scheme : str, optional
+        The scheme; by default the first the codebook marks (see
+        :func:`coding.determinants.marked_schemes`).
 
     Returns
     -------
     pandas.DataFrame
-        Index as ``coded``; columns the determinant codes and ``matches``.
+        Index as ``coded``; columns the scheme's codes and ``matches``.
     """
-    marks = mark_determinants(coded["definition"], codebook)
+    marks = mark_determinants(coded["definition"], codebook, scheme)
     marks.index = coded.index
     return marks
 
 
-def determinant_tables(coded: pd.DataFrame, codebook: Codebook) -> list[Table]:
-    """Definition by determinant (the matched words) and determinants by school.
+#: The old name of :func:`keyword_marks`.
+determinant_marks = keyword_marks
+
+
+def mark_tables(
+    coded: pd.DataFrame,
+    codebook: Codebook,
+    scheme: str | None = None,
+    *,
+    bibliography: Path | None = None,
+) -> list[Table]:
+    """Definition by category of a keyword scheme (the matched words), and counts by code.
+
+    Parameters
+    ----------
+    scheme : str, optional
+        The scheme marked; by default the first the codebook marks.
+    bibliography : Path, optional
+        The ``.bib`` file holding the definitions' ``key`` column: each is
+        cited (LaTeX ``\\citet``) rather than named by authors and year.
 
     Returns
     -------
     list of Table
-        ``determinants`` (one row per definition, the words that name each
-        determinant) and ``determinants_by_school`` (how many definitions of
-        each school name each determinant, with a total row).
+        ``marks_<scheme>`` (one row per definition, the words that name each
+        category) and ``marks_<scheme>_by_<primary>`` (how many definitions of
+        each code of the codebook's first single-code scheme name each
+        category, with a total row); the bundled codebook calls them
+        ``determinants`` and ``determinants_by_school``.
     """
-    scheme = codebook.scheme("determinant")
-    marks = determinant_marks(coded, codebook)
+    name = scheme or marked_schemes(codebook)[0]
+    chosen, by = codebook.scheme(name), primary_scheme(codebook)
+    marks = keyword_marks(coded, codebook, name)
     ident = "key" if "key" in coded else "id"
     words = pd.DataFrame(
         {
             code: [", ".join(found.get(code, [])) for found in marks["matches"]]
-            for code in scheme.codes
+            for code in chosen.codes
         },
         index=coded.index,
     )
     by_definition = pd.concat([coded[[ident, "authors", "year"]], words], axis=1)
-    labels = {c.code: c.label for c in scheme.categories}
-    by_school = marks[scheme.codes].astype(int).groupby(coded["school"]).sum()
-    by_school = by_school.reindex(codebook.scheme("school").codes, fill_value=0)
-    by_school.loc["Total"] = by_school.sum()
-    by_school.insert(0, "definitions", coded["school"].value_counts())
-    by_school.loc["Total", "definitions"] = len(coded)
-    by_school["definitions"] = by_school["definitions"].fillna(0).astype(int)
-    return [
+    labels = {c.code: c.label for c in chosen.categories}
+    counts = marks[chosen.codes].astype(int).groupby(coded[by.name]).sum()
+    counts = counts.reindex(by.codes, fill_value=0)
+    counts.loc["Total"] = counts.sum()
+    counts.insert(0, "definitions", coded[by.name].value_counts())
+    counts.loc["Total", "definitions"] = len(coded)
+    counts["definitions"] = counts["definitions"].fillna(0).astype(int)
+    share = f"{(TEXT_WIDTH - 2.4) / len(chosen.codes):.2f}cm"
+    narrow = f"{(TEXT_WIDTH - 4.5) / len(chosen.codes):.2f}cm"
+    if ident != "key":
+        bibliography = None
+    tables = [
         Table(
-            name="determinants",
+            name=f"marks_{name}",
             data=by_definition.reset_index(drop=True),
-            caption="Cluster determinants named by each definition (the words that name them)",
+            caption=f"{chosen.label}: the words of each definition that name them",
             headers={"authors": "Authors"} | labels,
-            widths={"authors": "2.4cm"}
-            | dict(zip(scheme.codes, _DETERMINANT_WIDTHS, strict=False)),
+            widths={"authors": "2.4cm"} | {c: share for c in chosen.codes},
             note="Marked by a spaCy PhraseMatcher on lemmas, with the codebook's keywords.",
-            cite=ident if ident == "key" else None,
+            cite=ident if bibliography is not None else None,
             small=True,
+            bibliography=bibliography,
         ),
         Table(
-            name="determinants_by_school",
-            data=_with_index(by_school.rename_axis("school")),
-            caption="Definitions naming each determinant, by school",
-            headers={"school": "School", "definitions": "Definitions"} | labels,
-            widths={"school": "2.5cm"}
-            | {c: "1.75cm" for c in scheme.codes[:-1]}
-            | {scheme.codes[-1]: "2.15cm"},
+            name=f"marks_{name}_by_{by.name}",
+            data=_with_index(counts.rename_axis(by.name)),
+            caption=f"Definitions naming each category of {chosen.label.lower()}, "
+            f"by {by.label.lower()}",
+            headers={by.name: by.label, "definitions": "Definitions"} | labels,
+            widths={by.name: "2.5cm"} | {c: narrow for c in chosen.codes},
             small=True,
         ),
     ]
+    return [worded(table, codebook) for table in tables]
 
 
-def agreement_tables(coded: pd.DataFrame, model: Model) -> list[Table]:
+def determinant_tables(coded: pd.DataFrame, codebook: Codebook) -> list[Table]:
+    """:func:`mark_tables` of the codebook's first keyword scheme.
+
+    The seed paper's own definitions cite the paper's references.
+    """
+    return mark_tables(coded, codebook, bibliography=seed_bibliography(coded, codebook))
+
+
+def agreement_tables(coded: pd.DataFrame, model: Model, *, shipped: bool = True) -> list[Table]:
     """Leave-one-out model proposals against the codes: kappa and a confusion matrix per scheme.
+
+    ``shipped`` says the model is the one that ships with defcode, for the note.
 
     Returns
     -------
@@ -195,15 +278,17 @@ def agreement_tables(coded: pd.DataFrame, model: Model) -> list[Table]:
         caption="Model proposals against the given codes (leave-one-out)",
         headers={"scheme": "Scheme", "n": "n", "accuracy": "Accuracy", "kappa": "Cohen's kappa"},
         note="Each definition is proposed a code by the model refitted without it; the "
-        "hyperparameters are the shipped model's.",
+        f"hyperparameters are the {'shipped ' if shipped else ''}model's.",
     )
     return [summary, *tables]
 
 
 def store_agreement_table(
-    conn: sqlite3.Connection, codebook: Codebook, schemes: list[str]
+    conn: sqlite3.Connection, codebook: Codebook, schemes: list[str], *, shipped: bool = True
 ) -> Table | None:
     """The model's stored proposals against each coder's current values, per scheme.
+
+    ``shipped`` says the proposals come from the model that ships with defcode.
 
     Returns
     -------
@@ -231,5 +316,9 @@ def store_agreement_table(
             "kappa": "Cohen's kappa",
         },
         note="The proposals are those stored by `defcode codings propose`, from the model "
-        "trained on the bundled definitions: for those definitions the agreement is in-sample.",
+        + (
+            "trained on the bundled definitions: for those definitions the agreement is in-sample."
+            if shipped
+            else "trained: for the definitions it was trained on the agreement is in-sample."
+        ),
     )

@@ -1,4 +1,4 @@
-"""Publication figures with matplotlib: schools by breadth, timeline, heat map, confusion.
+"""Publication figures with matplotlib: stacked bars, timeline, heat map, confusion.
 
 Every function takes pandas objects and returns a ``matplotlib.figure.Figure``
 built with the object-oriented API (no pyplot state), so figures are made
@@ -39,6 +39,7 @@ __all__ = [
     "determinant_heatmap",
     "save_figure",
     "schools_by_breadth",
+    "stacked_bars",
     "timeline",
 ]
 
@@ -90,25 +91,26 @@ _PDF_METADATA = {"CreationDate": None, "ModDate": None, "Producer": None, "Creat
 _PNG_METADATA = {"Software": None}
 
 
-def schools_by_breadth(
+def stacked_bars(
     counts: pd.DataFrame,
     labels: Mapping[str, str] | None = None,
     *,
     wrap: int = _WRAP,
 ) -> Figure:
-    """Definitions per school as horizontal bars, stacked by breadth.
+    """Definitions per code of one scheme as horizontal bars, stacked by another's codes.
 
     Parameters
     ----------
     counts : pandas.DataFrame
-        Index: schools, drawn top to bottom in this order; columns: breadth
-        codes (e.g. ``"B"``, ``"N"``), stacked left to right; cells: counts,
-        as from ``pd.crosstab(definitions.school, definitions.breadth)``.
+        Index: the first scheme's codes (e.g. schools), drawn top to bottom in
+        this order; columns: the second scheme's codes (e.g. ``"B"``, ``"N"``),
+        stacked left to right; cells: counts, as from
+        ``pd.crosstab(definitions.school, definitions.breadth)``.
     labels : mapping of str to str, optional
-        Breadth code to the name shown in the legend, e.g.
+        Column code to the name shown in the legend, e.g.
         ``{"B": "Broad", "N": "Narrow"}``; codes not in it are shown as they are.
     wrap : int, default=22
-        Characters per line of the school names.
+        Characters per line of the row names.
 
     Returns
     -------
@@ -118,7 +120,7 @@ def schools_by_breadth(
     Examples
     --------
     >>> counts = pd.DataFrame({"B": [1, 3], "N": [6, 0]}, index=["Alfred Marshall", "Porter"])
-    >>> float(schools_by_breadth(counts, {"B": "Broad", "N": "Narrow"}).get_figwidth())
+    >>> float(stacked_bars(counts, {"B": "Broad", "N": "Narrow"}).get_figwidth())
     3.5
     """
     values = _counts(counts, "counts")
@@ -175,17 +177,21 @@ def schools_by_breadth(
     return figure
 
 
+#: The seed report's name for :func:`stacked_bars` (schools stacked by breadth).
+schools_by_breadth = stacked_bars
+
+
 def timeline(counts: pd.DataFrame, *, wrap: int = _WRAP) -> Figure:
-    """Definitions per year as vertical bars, stacked by school.
+    """Definitions per year as vertical bars, stacked by code (e.g. by school).
 
     Parameters
     ----------
     counts : pandas.DataFrame
-        Index: years (whole numbers, gaps allowed); columns: schools, stacked
+        Index: years (whole numbers, gaps allowed); columns: codes, stacked
         bottom to top; cells: counts, as from
         ``pd.crosstab(definitions.year, definitions.school)``.
     wrap : int, default=22
-        Characters per line of the school names in the legend.
+        Characters per line of the codes in the legend.
 
     Returns
     -------
@@ -258,7 +264,9 @@ def timeline(counts: pd.DataFrame, *, wrap: int = _WRAP) -> Figure:
     return figure
 
 
-def determinant_heatmap(marks: pd.DataFrame, *, totals: bool = True) -> Figure:
+def determinant_heatmap(
+    marks: pd.DataFrame, *, totals: bool = True, named: str = "Determinants named"
+) -> Figure:
     """Which determinants each definition names, as a binary heat map.
 
     Parameters
@@ -270,6 +278,8 @@ def determinant_heatmap(marks: pd.DataFrame, *, totals: bool = True) -> Figure:
     totals : bool, default=True
         Print how many definitions name each determinant above the columns,
         and how many determinants each definition names right of the rows.
+    named : str, default="Determinants named"
+        The title of the right-hand totals: what the columns are, counted.
 
     Returns
     -------
@@ -314,7 +324,7 @@ def determinant_heatmap(marks: pd.DataFrame, *, totals: bool = True) -> Figure:
             right = ax.secondary_yaxis("right")
             right.set_yticks(range(rows), labels=[f"{n:g}" for n in values.sum(axis=1)])
             top.set_xlabel("Definitions naming it", fontsize=FONT_SIZE, labelpad=3)
-            right.set_ylabel("Determinants named", fontsize=FONT_SIZE, labelpad=4)
+            right.set_ylabel(named, fontsize=FONT_SIZE, labelpad=4)
             for axis in (top, right):
                 axis.tick_params(length=0, pad=2, labelsize=FONT_SIZE, colors="0.25")
                 axis.spines[:].set_visible(False)

@@ -1,33 +1,45 @@
-"""One report: every table and figure, and a LaTeX document that puts them together."""
+"""One report: every table and figure, and a LaTeX document that puts them together.
+
+What the report holds follows the codebook: Table 1 its categories, Table 2 the
+coded definitions (a column per scheme), the tables the codebook ships, a
+cross-tabulation for each pair of single-code schemes, a timeline by the first
+of them, keyword marks for each scheme the codebook marks (``report: marks``),
+and, with a model, its leave-one-out proposals against the codes.
+"""
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from analysis import figures
 from analysis.agreement import agreement, loo_proposals
 from analysis.crosstab import crosstab
-from analysis.export import FORMATS, references_path, write_tables
+from analysis.export import FORMATS, write_tables
 from analysis.extended import (
     agreement_tables,
     crosstab_tables,
-    determinant_marks,
-    determinant_tables,
+    keyword_marks,
+    mark_tables,
+    primary_scheme,
+    scheme_pairs,
     store_agreement_table,
     timeline_table,
 )
 from analysis.latex import PREAMBLE, compile_pdf, escape_latex, table_latex
-from analysis.tables import Table, coded_table2, table1, table3
+from analysis.tables import Table, coded_table2, extra_tables, seed_bibliography, table1
 from analysis.timeline import timeline
 from coding.codebook import Codebook
+from coding.determinants import marked_schemes
 from coding.model import Model
-from corpus.files import copy_file, make_folder, write_text
+from corpus.errors import InputError
+from corpus.files import make_folder, write_text
 
 
 @dataclass
@@ -52,69 +64,165 @@ class Report:
 def report_tables(
     coded: pd.DataFrame,
     codebook: Codebook,
-    model: Model,
+    model: Model | None = None,
     store: sqlite3.Connection | None = None,
+    *,
+    bibliography: str | Path | None = None,
+    shipped: bool = True,
 ) -> list[Table]:
-    """The paper's Tables 1-3 (Table 2 from ``coded``) and every extension table.
+    """Every table of the report, Table 2 from ``coded``.
 
-    With a coding ``store``, also the stored proposals against each coder.
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        Coded definitions: ``key`` or ``id``, ``authors, year, definition``
+        and a column per scheme.
+    codebook : Codebook
+        Gives every table its rows, columns and wording.
+    model : Model, optional
+        Adds its leave-one-out proposals against the codes; with a coding
+        ``store``, also the stored proposals against each coder.
+    bibliography : str or Path, optional
+        The user's ``.bib``, holding the ``key`` column's entries: rows cite
+        them. The seed paper's own definitions cite the paper's references.
+    shipped : bool, default=True
+        Whether ``model`` is the one that ships with defcode (for the notes).
+
+    Raises
+    ------
+    InputError
+        When the model codes a scheme that ``coded`` has no column for.
     """
-    bundled = "key" in coded.columns
-    coders = store_agreement_table(store, codebook, list(model.classifiers)) if store else None
-    return [
+    seed = seed_bibliography(coded, codebook)
+    bib = Path(bibliography) if bibliography is not None else seed
+    tables = [
         table1(codebook),
-        coded_table2(coded, bundled=bundled),
-        table3(),
-        *crosstab_tables(coded, codebook),
-        timeline_table(coded, codebook),
-        *determinant_tables(coded, codebook),
-        *agreement_tables(coded, model),
-        *([coders] if coders else []),
+        coded_table2(coded, bundled=seed is not None, codebook=codebook, bibliography=bib),
+        *extra_tables(codebook),
     ]
+    for rows, columns in scheme_pairs(codebook):
+        if {rows, columns} <= set(coded.columns):
+            tables += crosstab_tables(coded, codebook, rows, columns)
+    dated = coded[coded["year"].notna()]
+    if len(dated):
+        tables.append(timeline_table(dated, codebook))
+    for scheme in marked_schemes(codebook):
+        tables += mark_tables(coded, codebook, scheme, bibliography=bib)
+    if model is not None:
+        missing = [scheme for scheme in model.classifiers if scheme not in coded.columns]
+        if missing:
+            raise InputError(
+                f"the model codes scheme(s) {', '.join(map(repr, missing))}, which the coded "
+                f"definitions of {codebook.concept!r} do not have; train one for this "
+                "codebook with `defcode train`"
+            )
+        tables += agreement_tables(coded, model, shipped=shipped)
+        if store is not None:
+            coders = store_agreement_table(
+                store, codebook, list(model.classifiers), shipped=shipped
+            )
+            tables += [coders] if coders else []
+    return tables
 
 
-def report_figures(coded: pd.DataFrame, codebook: Codebook, model: Model) -> dict[str, object]:
-    """The figures by file stem: schools by breadth, timeline, determinants, confusion matrices."""
-    school, breadth = codebook.scheme("school"), codebook.scheme("breadth")
-    counts = crosstab(
-        coded, "school", "breadth", row_order=school.codes, column_order=breadth.codes
-    )
-    counts = counts.drop(index="Total", columns="Total")
-    labels = {c.code: c.label for c in breadth.categories}
-    marks = determinant_marks(coded, codebook)
-    determinant = codebook.scheme("determinant")
-    grid = marks[determinant.codes].rename(
-        columns={c.code: c.label for c in determinant.categories}
-    )
-    grid.index = coded["authors"] + " (" + coded["year"].astype(str) + ")"
-    proposed = loo_proposals(coded, model)
-    made = {
-        "fig_school_by_breadth": figures.schools_by_breadth(counts, labels),
-        "fig_timeline": figures.timeline(
-            timeline(coded, "school", order=school.codes).drop(columns="Total")
-        ),
-        "fig_determinants": figures.determinant_heatmap(grid),
-    }
-    for scheme in model.classifiers:
-        codes = codebook.scheme(scheme).codes
-        matrix = agreement(coded[scheme], proposed[scheme], codes)["confusion"]
-        made[f"fig_confusion_{scheme}"] = figures.confusion_matrix_figure(
-            matrix, f"{codebook.scheme(scheme).label}: leave-one-out proposals"
+def _figure_settings(codebook: Codebook, key: str) -> dict[str, Any]:
+    return dict(((codebook.report or {}).get("figures") or {}).get(key) or {})
+
+
+def _figures(
+    coded: pd.DataFrame, codebook: Codebook, model: Model | None
+) -> list[tuple[str, object, str]]:
+    """Each figure as (file stem, figure, caption), in report order."""
+    made: list[tuple[str, object, str]] = []
+
+    def add(key: str, figure: object, caption: str) -> None:
+        settings = _figure_settings(codebook, key)
+        made.append((settings.get("name", key), figure, settings.get("caption", caption)))
+
+    for rows, columns in scheme_pairs(codebook):
+        if not {rows, columns} <= set(coded.columns):
+            continue
+        first, second = codebook.scheme(rows), codebook.scheme(columns)
+        counts = crosstab(coded, rows, columns, row_order=first.codes, column_order=second.codes)
+        add(
+            f"fig_{rows}_by_{columns}",
+            figures.stacked_bars(
+                counts.drop(index="Total", columns="Total"),
+                {c.code: c.label for c in second.categories},
+            ),
+            f"Definitions per {first.label.lower()}, by {second.label.lower()}.",
         )
+    dated = coded[coded["year"].notna()]
+    if len(dated):
+        by = primary_scheme(codebook)
+        counts = timeline(dated, by.name, order=by.codes).drop(columns="Total")
+        add(
+            "fig_timeline",
+            figures.timeline(counts),
+            f"Definitions per year of publication, by {by.label.lower()}.",
+        )
+    year = coded["year"].astype("string").fillna("n.d.")
+    for name in marked_schemes(codebook):
+        scheme = codebook.scheme(name)
+        marks = keyword_marks(coded, codebook, name)
+        grid = marks[scheme.codes].rename(columns={c.code: c.label for c in scheme.categories})
+        grid.index = coded["authors"].fillna("") + " (" + year + ")"
+        settings = _figure_settings(codebook, f"fig_marks_{name}")
+        add(
+            f"fig_marks_{name}",
+            figures.determinant_heatmap(grid, named=settings.get("axis", "Categories named")),
+            f"{scheme.label}: which each definition names.",
+        )
+    if model is not None:
+        proposed = loo_proposals(coded, model)
+        for name in model.classifiers:
+            scheme = codebook.scheme(name)
+            matrix = agreement(coded[name], proposed[name], scheme.codes)["confusion"]
+            add(
+                f"fig_confusion_{name}",
+                figures.confusion_matrix_figure(matrix, f"{scheme.label}: leave-one-out proposals"),
+                f"Model proposals (leave-one-out) against the given {scheme.label.lower()}.",
+            )
     return made
 
 
-_CAPTIONS = {
-    "fig_school_by_breadth": "Definitions per school of clustering, broad and narrow.",
-    "fig_timeline": "Definitions per year of publication, by school of clustering.",
-    "fig_determinants": "Cluster determinants named by each definition.",
-    "fig_confusion_school": "Model proposals (leave-one-out) against the given schools.",
-    "fig_confusion_breadth": "Model proposals (leave-one-out) against the given breadth.",
-}
+def report_figures(
+    coded: pd.DataFrame, codebook: Codebook, model: Model | None = None
+) -> dict[str, object]:
+    """The figures by file stem: for each pair of single-code schemes its counts as
+    stacked bars, the timeline, a heat map per keyword scheme, and with a model its
+    confusion matrices. The bundled codebook names them as the seed report did
+    (``fig_school_by_breadth``, ``fig_timeline``, ``fig_determinants``, ...)."""
+    return {name: figure for name, figure, _ in _figures(coded, codebook, model)}
 
 
-def report_latex(tables: Iterable[Table], figure_names: Iterable[str], title: str) -> str:
-    """A LaTeX document that inputs every table fragment and includes every figure."""
+def report_latex(
+    tables: Iterable[Table],
+    figure_captions: Mapping[str, str] | Iterable[str],
+    title: str,
+    *,
+    bibliography: bool = True,
+) -> str:
+    """A LaTeX document that inputs every table fragment and includes every figure.
+
+    Parameters
+    ----------
+    tables : iterable of Table
+        In order; each is input from ``tex/<name>.tex``.
+    figure_captions : mapping of str to str, or iterable of str
+        Figure file stems (in ``figures/``), with their captions.
+    title : str
+        The document's title.
+    bibliography : bool, default=True
+        End with the bibliography of ``references.bib``; when no table cites,
+        every entry of it is listed (``\\nocite{*}``).
+    """
+    tables = list(tables)
+    captions = (
+        dict(figure_captions)
+        if isinstance(figure_captions, Mapping)
+        else {name: name for name in figure_captions}
+    )
     parts = [
         PREAMBLE,
         "\\usepackage{graphicx}\n\\usepackage{float}\n",
@@ -128,15 +236,18 @@ def report_latex(tables: Iterable[Table], figure_names: Iterable[str], title: st
     ]
     parts += [f"\\input{{tex/{table.name}}}\n" for table in tables]
     parts.append("\\clearpage\n\\section{Figures}\n")
-    for name in figure_names:
-        caption = escape_latex(_CAPTIONS.get(name, name))
+    for name, caption in captions.items():
         parts.append(
             "\\begin{figure}[H]\n\\centering\n"
             f"\\includegraphics[width=\\linewidth,height=0.8\\textheight,keepaspectratio]"
-            f"{{figures/{name}.pdf}}\n\\caption{{{caption}}}\n\\label{{fig:{name}}}\n"
-            "\\end{figure}\n"
+            f"{{figures/{name}.pdf}}\n\\caption{{{escape_latex(caption)}}}\n"
+            f"\\label{{fig:{name}}}\n\\end{{figure}}\n"
         )
-    parts.append("\\bibliographystyle{plainnat}\n\\bibliography{references}\n\\end{document}\n")
+    if bibliography:
+        if not any(table.cite for table in tables):
+            parts.append("\\nocite{*}\n")
+        parts.append("\\bibliographystyle{plainnat}\n\\bibliography{references}\n")
+    parts.append("\\end{document}\n")
     return "".join(parts)
 
 
@@ -144,23 +255,29 @@ def write_report(
     coded: pd.DataFrame,
     out: str | Path,
     codebook: Codebook,
-    model: Model,
+    model: Model | None = None,
     *,
     pdf: bool = True,
     store: sqlite3.Connection | None = None,
     progress: Callable[[Iterable[str]], Iterable[str]] = iter,
     raw: bool = False,
+    bibliography: str | Path | None = None,
+    shipped: bool = True,
 ) -> Report:
     """Write every table (CSV, Markdown, LaTeX), every figure (PDF, PNG) and ``report.tex``.
 
     Parameters
     ----------
     coded : pandas.DataFrame
-        Coded definitions: ``key`` or ``id``, ``authors, year, definition,
-        school, breadth``.
+        Coded definitions: ``key`` or ``id``, ``authors, year, definition``
+        and a column per scheme of the codebook.
     out : str or Path
         The folder; tables go to its top, LaTeX fragments to ``tex/``,
         figures to ``figures/``.
+    codebook : Codebook
+        Gives the tables and figures their rows, columns and wording.
+    model : Model, optional
+        Adds the model's leave-one-out proposals against the codes.
     pdf : bool, default=True
         Build ``report.pdf`` with pdflatex and bibtex when pdflatex is installed.
     store : sqlite3.Connection, optional
@@ -171,6 +288,12 @@ def write_report(
     raw : bool, default=False
         Write the tables' CSV cells as they are, formulas included (see
         :func:`analysis.export.write_tables`).
+    bibliography : str or Path, optional
+        The user's ``.bib``: copied beside the report as ``references.bib``
+        and cited by the rows' ``key``. The seed paper's own definitions cite
+        the paper's references; other definitions without it cite nothing.
+    shipped : bool, default=True
+        Whether ``model`` is the one that ships with defcode (for the notes).
 
     Returns
     -------
@@ -186,19 +309,22 @@ def write_report(
     report = Report()
     steps = iter(progress(["tables", "figures", "LaTeX"]))
     next(steps)
-    tables = report_tables(coded, codebook, model, store)
-    report.files += write_tables(tables, out, FORMATS, raw=raw)
+    tables = report_tables(
+        coded, codebook, model, store, bibliography=bibliography, shipped=shipped
+    )
+    bib = bibliography or next((t.bibliography for t in tables if t.bibliography), None)
+    report.files += write_tables(tables, out, FORMATS, bib, raw=raw)
     for table in tables:
         report.files.append(write_text(out / "tex" / f"{table.name}.tex", table_latex(table)))
     next(steps)
-    made = report_figures(coded, codebook, model)
-    for name, figure in made.items():
+    made = _figures(coded, codebook, model)
+    for name, figure, _ in made:
         report.files += figures.save_figure(figure, out / "figures", name)
     next(steps)
-    tex = write_text(
-        out / "report.tex", report_latex(tables, made, f"Definitions of {codebook.concept}")
-    )
-    copy_file(references_path(), out / "references.bib")
+    title = (codebook.report or {}).get("title") or f"Definitions of {codebook.concept}"
+    captions = {name: caption for name, _, caption in made}
+    latex = report_latex(tables, captions, title, bibliography=bib is not None)
+    tex = write_text(out / "report.tex", latex)
     report.files.append(tex)
     for _ in steps:
         pass

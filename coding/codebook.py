@@ -19,6 +19,16 @@ in the same shape::
             keywords: [co-location]
             examples: []
             account: [The source's longer account of the category, a passage per item.]
+    report:  # optional: how tables, figures and the report present the codebook
+      marks: [determinant]  # schemes whose keywords mark each definition
+      tables:
+        table1: {caption: The categories, note: "Source: Own compilation."}
+        table3: {file: table3.csv, caption: A table of the source's, number: 3}
+      figures:
+        fig_timeline: {caption: Definitions per year.}
+
+A category's ``keywords`` are a list, or a mapping from where they come from
+(e.g. ``Section 5``) to a list, so that their provenance can be checked.
 """
 
 from __future__ import annotations
@@ -34,9 +44,13 @@ import yaml
 
 from corpus.errors import InputError
 
-_CODEBOOK_FIELDS = {"concept", "terms", "definition", "source", "schemes"}
+_CODEBOOK_FIELDS = {"concept", "terms", "definition", "source", "schemes", "report"}
 _SCHEME_FIELDS = {"label", "description", "multiple", "categories"}
 _CATEGORY_FIELDS = {"code", "label", "description", "keywords", "examples", "account"}
+_REPORT_FIELDS = {"title", "marks", "tables", "figures"}
+_TABLE_FIELDS = {"name", "caption", "headers", "widths", "note", "number", "file", "schemes"}
+_TABLE_FIELDS |= {"columns", "source_note"}
+_FIGURE_FIELDS = {"name", "caption", "axis"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,9 @@ class Category:
         Optional passages of the source's longer account of the category (for
         the schools, the seed paper's Section 3), one sentence or passage each.
         The classifier learns from them as it does from the description.
+    keyword_sources : tuple of (str, str)
+        Each keyword with where it comes from, when the codebook says so
+        (``keywords`` written as a mapping of source to keywords).
     """
 
     code: str
@@ -65,6 +82,7 @@ class Category:
     keywords: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     account: tuple[str, ...] = ()
+    keyword_sources: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,6 +171,12 @@ class Codebook:
         Where the codebook comes from.
     path : str
         The file it was read from.
+    report : dict or None
+        How tables, figures and the report present the codebook (the YAML's
+        ``report`` section): ``title``, ``marks`` (the schemes whose keywords
+        mark each definition), ``tables`` and ``figures`` (per table or figure,
+        its file name, caption, headers, column widths and note; a table with
+        a ``file`` is read from a CSV beside the codebook). None when absent.
     """
 
     concept: str
@@ -161,6 +185,7 @@ class Codebook:
     schemes: dict[str, Scheme] = field(default_factory=dict)
     source: str = ""
     path: str = ""
+    report: dict[str, Any] | None = None
 
     def scheme(self, name: str) -> Scheme:
         """Return the scheme called ``name``.
@@ -182,6 +207,27 @@ class Codebook:
 def bundled_codebook_path(concept: str = "cluster") -> Path:
     """The path of a codebook that ships with defcode."""
     return Path(str(resources.files("coding") / "data" / concept / "codebook.yaml"))
+
+
+def starting_codebook(concept: str) -> str:
+    """A commented codebook for ``concept`` to start from: two schemes, every field explained.
+
+    Returns
+    -------
+    str
+        YAML that :func:`load_codebook` reads; the concept is quoted as YAML needs.
+
+    Examples
+    --------
+    >>> "concept: business model" in starting_codebook("business model")
+    True
+    """
+    from string import Template
+
+    template = (resources.files("coding") / "data" / "codebook_template.yaml").read_text("utf-8")
+    name = " ".join(concept.split())
+    quoted = yaml.safe_dump(name, default_style=None, width=1000).removesuffix("\n...\n").strip()
+    return Template(template).substitute(concept=quoted, name=name)
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
@@ -294,6 +340,7 @@ class _Builder:
                     scheme = self.scheme(str(name), node)
                     if scheme is not None:
                         schemes[scheme.name] = scheme
+        report = self.report(doc["report"], schemes) if "report" in doc else None
         book = Codebook(
             concept=self.text(doc, "concept", where),
             terms=self.texts(doc, "terms", where),
@@ -301,6 +348,7 @@ class _Builder:
             source=self.text(doc, "source", where, required=False),
             schemes=schemes,
             path=self.path,
+            report=report,
         )
         if self.problems:
             raise InputError(f"{self.path}: {len(self.problems)} problem(s)", self.problems)
@@ -342,11 +390,101 @@ class _Builder:
         if not self.fields(node, where, _CATEGORY_FIELDS, {"code", "description"}):
             return None
         code = self.text(node, "code", where)
+        sources: tuple[tuple[str, str], ...] = ()
+        if isinstance(node.get("keywords"), dict):
+            sources = self.sourced(node["keywords"], f"{where}, field 'keywords'")
+            keywords = tuple(dict.fromkeys(keyword for keyword, _ in sources))
+        else:
+            keywords = self.texts(node, "keywords", where)
         return Category(
             code=code,
             label=self.text(node, "label", where, required=False) or code,
             description=self.text(node, "description", where),
-            keywords=self.texts(node, "keywords", where),
+            keywords=keywords,
             examples=self.texts(node, "examples", where),
             account=self.texts(node, "account", where),
+            keyword_sources=sources,
         )
+
+    def sourced(self, node: dict, where: str) -> tuple[tuple[str, str], ...]:
+        """Keywords written as a mapping of source to a list of keywords."""
+        pairs = []
+        for source in _keys(node):
+            for keyword in self.texts(node, source, where):
+                pairs.append((keyword, " ".join(str(source).split())))
+        return tuple(pairs)
+
+    def report(self, node: Any, schemes: dict[str, Scheme]) -> dict[str, Any] | None:
+        """The ``report`` section, checked and stripped of line marks."""
+        where = "report"
+        if not self.fields(node, where, _REPORT_FIELDS, set()):
+            return None
+        report: dict[str, Any] = {}
+        if "title" in node:
+            report["title"] = self.text(node, "title", where)
+        if "marks" in node:
+            report["marks"] = list(self.texts(node, "marks", where))
+            for name in report["marks"]:
+                self.known_scheme(node, "marks", where, name, schemes)
+                scheme = schemes.get(name)
+                if scheme is not None and not all(c.keywords for c in scheme.categories):
+                    self.problem(
+                        node, "marks", where, f"every category of scheme {name!r} needs keywords"
+                    )
+        for part, allowed in (("tables", _TABLE_FIELDS), ("figures", _FIGURE_FIELDS)):
+            if part not in node:
+                continue
+            entries = node[part]
+            if not isinstance(entries, dict):
+                self.problem(node, part, where, "expected a mapping of names to their settings")
+                continue
+            report[part] = {}
+            for name in _keys(entries):
+                entry = entries[name]
+                at = f"{where}, {part[:-1]} {name!r}"
+                if self.fields(entry, at, allowed, set()):
+                    report[part][str(name)] = self.settings(entry, at, schemes)
+        return report
+
+    def settings(self, node: dict, where: str, schemes: dict[str, Scheme]) -> dict[str, Any]:
+        """One table's or figure's settings: texts, mappings of texts, a number."""
+        settings: dict[str, Any] = {}
+        for name in _keys(node):
+            value = node[name]
+            if name in ("headers", "widths", "columns"):
+                if not isinstance(value, dict) or not all(
+                    isinstance(value[k], str) for k in _keys(value)
+                ):
+                    self.problem(node, name, where, "expected a mapping of column to text")
+                    continue
+                settings[name] = {str(k): " ".join(value[k].split()) for k in _keys(value)}
+            elif name == "number":
+                if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                    self.problem(node, name, where, "expected a whole number >= 1")
+                    continue
+                settings[name] = value
+            elif name == "schemes":
+                settings[name] = list(self.texts(node, name, where))
+                for scheme in settings[name]:
+                    self.known_scheme(node, name, where, scheme, schemes)
+            else:
+                settings[name] = self.text(node, name, where)
+        # A codebook read from a file finds its tables beside it; one kept as text
+        # (e.g. in a coding store) has no folder to look in.
+        if "file" in settings and Path(self.path).is_file():
+            file = Path(self.path).parent / settings["file"]
+            if not file.is_file():
+                self.problem(node, "file", where, f"no such file {str(file)!r}")
+        return settings
+
+    def known_scheme(
+        self, node: dict, name: str, where: str, scheme: str, schemes: dict[str, Scheme]
+    ) -> None:
+        if scheme not in schemes:
+            known = ", ".join(map(repr, schemes))
+            self.problem(node, name, where, f"no scheme {scheme!r}; schemes: {known}")
+
+
+def _keys(node: dict) -> list[Any]:
+    """A loaded mapping's own keys, without the loader's line marks."""
+    return [key for key in node if not str(key).startswith("__")]

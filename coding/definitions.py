@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from coding.codebook import Codebook, load_codebook
+from coding.codebook import Codebook, Scheme, load_codebook
 from corpus.errors import InputError
 from corpus.records import read_records, whole_number
 
@@ -58,7 +59,9 @@ def load_definitions(
     codebook = codebook or load_codebook()
     header = _header(path)
     ident = "key" if "key" in header and "id" not in header else "id"
-    checks = {"year": whole_number} | {name: codebook.scheme(name).normalize for name in schemes}
+    checks = {"year": whole_number} | {
+        name: _value_check(codebook.scheme(name)) for name in schemes
+    }
     if ident == "key":
         checks["key"] = _check_key
     frame = read_records(
@@ -73,6 +76,18 @@ def load_definitions(
         ]
         raise InputError(f"{path}: {len(problems)} problem(s)", problems)
     return frame
+
+
+def _value_check(scheme: Scheme) -> Callable[[str], str]:
+    """A cell's check: one code, or for a scheme of several codes, codes joined by ``;``."""
+    if not scheme.multiple:
+        return scheme.normalize
+
+    def several(text: str) -> str:
+        codes = {scheme.normalize(part) for part in text.split(";") if part.strip()}
+        return "; ".join(code for code in scheme.codes if code in codes)
+
+    return several
 
 
 def _header(path: Path) -> list[str]:

@@ -1,9 +1,9 @@
-"""Mark which determinants a definition names, with spaCy's ``PhraseMatcher``.
+"""Mark which categories of a keyword scheme a definition names, with spaCy's ``PhraseMatcher``.
 
-A determinant scheme is a codebook scheme whose categories list the words
-that name them as ``keywords`` (for clusters: other firms, local context,
-inter-firm relations, synergies, shared factor conditions, interdependence;
-the paper's Section 5). Keywords and texts are compared by lemma, so
+A keyword scheme is a codebook scheme whose categories list the words that
+name them as ``keywords``; a codebook asks for its marks with ``report:
+marks: [scheme, ...]`` (the bundled cluster codebook: its determinants, the
+paper's Section 5). Keywords and texts are compared by lemma, so
 *relationships* matches the keyword *relationship* and *linked* matches *link*.
 """
 
@@ -59,10 +59,21 @@ def _lemmatized(texts: Iterable[str]) -> Iterator[Doc]:
         yield doc
 
 
+def marked_schemes(codebook: Codebook) -> list[str]:
+    """The schemes a codebook asks to be marked by their keywords (``report: marks``).
+
+    Returns
+    -------
+    list of str
+        In the order the codebook gives; empty when it asks for none.
+    """
+    return list((codebook.report or {}).get("marks") or [])
+
+
 def mark_determinants(
-    texts: Iterable[str], codebook: Codebook, scheme: str = "determinant"
+    texts: Iterable[str], codebook: Codebook, scheme: str | None = None
 ) -> pd.DataFrame:
-    """Which categories of a determinant scheme each text names, and with which words.
+    """Which categories of a keyword scheme each text names, and with which words.
 
     Parameters
     ----------
@@ -70,8 +81,15 @@ def mark_determinants(
         The definitions.
     codebook : Codebook
         Holds the scheme; its categories' keywords are the patterns.
-    scheme : str, default="determinant"
-        The scheme's name.
+    scheme : str, optional
+        The scheme's name; by default the first the codebook marks
+        (:func:`marked_schemes`), else its first scheme of several codes per
+        item, else its first scheme.
+
+    Raises
+    ------
+    ValueError
+        When a category of the scheme has no keywords.
 
     Returns
     -------
@@ -87,6 +105,9 @@ def mark_determinants(
     >>> marks.loc[0, "matches"]
     {'other_firms': ['Firms'], 'inter_firm_relations': ['linked', 'trading', 'relationships']}
     """
+    if scheme is None:
+        several = [name for name, s in codebook.schemes.items() if s.multiple]
+        scheme = [*marked_schemes(codebook), *several, *codebook.schemes][0]
     chosen = codebook.scheme(scheme)
     matcher = determinant_matcher(chosen)
     strings = blank_english().vocab.strings
