@@ -160,7 +160,12 @@ def codebook_init(
     ),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a starting codebook for CONCEPT, every field explained in a comment."""
+    """Write a starting codebook for CONCEPT, every field explained in a comment.
+
+    Examples:
+
+        $ defcode codebook init "business model" --out codebook.yaml
+    """
     from coding.codebook import load_codebook, starting_codebook
     from corpus.errors import InputError
 
