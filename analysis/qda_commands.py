@@ -10,8 +10,9 @@ They are thin wrappers around :mod:`coding.qda`, :mod:`coding.qdpx` and
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
@@ -31,6 +32,31 @@ CodebookOption = Annotated[
     typer.Option("--codebook", help="Codebook YAML; the bundled cluster codebook when omitted."),
 ]
 DbOption = Annotated[Path, typer.Option("--db", help="The coding store (SQLite).")]
+# coding.qdpx_import's MAX_ENTRY_SIZE and MAX_TOTAL_SIZE in MiB, kept here for a fast --help
+# (tests check they agree).
+MAX_ENTRY_MIB = 256
+MAX_TOTAL_MIB = 1024
+
+
+def _pending_file(target: Path) -> IO[bytes]:
+    """A temporary file beside ``target`` to write it through, or exit with the error."""
+    if target.is_dir():
+        fail(f"{target}: is a directory, not a file to write")
+    file = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if file is not None:
+        fail(f"{target}: cannot be written ({file} is a file, not a directory)")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return open(target.with_name(f".{target.name}.{os.getpid()}.tmp"), "xb")
+    except OSError as exc:
+        fail(f"{target}: cannot be written ({exc.strerror})")
+
+
+def _discard(pending: IO[bytes] | None) -> None:
+    """Close and remove a temporary file of :func:`_pending_file`."""
+    if pending is not None:
+        pending.close()
+        Path(pending.name).unlink(missing_ok=True)
 
 
 def _schemes(book: Codebook) -> str:
@@ -119,6 +145,23 @@ def import_(
         Path | None,
         typer.Option("--codebook-out", help="Write the codebook the import coded with (YAML)."),
     ] = None,
+    max_entry_size: Annotated[
+        int,
+        typer.Option(
+            "--max-entry-size",
+            min=1,
+            help="The most MiB one entry of the archive (project.qde, a source's text) may "
+            "hold, decompressed.",
+        ),
+    ] = MAX_ENTRY_MIB,
+    max_total_size: Annotated[
+        int,
+        typer.Option(
+            "--max-total-size",
+            min=1,
+            help="The most MiB the entries read from the archive may hold together.",
+        ),
+    ] = MAX_TOTAL_MIB,
 ) -> None:
     """Store a project's selections as items and its codings as decisions, all or nothing."""
     from coding.qda import codebook_to_yaml
@@ -128,24 +171,41 @@ def import_(
     if not file.is_file():
         fail(f"{file}: no such file")
     book = codebook_or_exit(codebook) if codebook is not None else None
-    conn = store_or_exit(db)
+    # Made before anything is stored, so an unwritable --codebook-out stores nothing.
+    pending = _pending_file(codebook_out) if codebook_out is not None else None
     try:
-        report = import_project(file, conn, book)
-    except InputError as exc:
-        fail(str(exc))
+        conn = store_or_exit(db)
+        try:
+            report = import_project(
+                file,
+                conn,
+                book,
+                max_entry_size=max_entry_size * 2**20,
+                max_total_size=max_total_size * 2**20,
+            )
+        except InputError as exc:
+            fail(str(exc))
+        finally:
+            conn.close()
+        for line in report.warnings:
+            typer.echo(f"warning: {line}", err=True)
+        used = report.codebook
+        if report.derived:
+            typer.echo(
+                f"made codebook {used.concept!r} from the project's CodeBook: " + _schemes(used)
+            )
+        if codebook_out is not None and pending is not None:
+            try:
+                with pending:
+                    pending.write(codebook_to_yaml(used).encode("utf-8"))
+                os.replace(pending.name, codebook_out)
+            except OSError as exc:
+                fail(f"{codebook_out}: cannot be written ({exc.strerror}); the import was stored")
+            typer.echo(f"wrote {codebook_out}")
+        elif report.derived:
+            typer.echo("give --codebook-out FILE to keep that codebook for coding on")
     finally:
-        conn.close()
-    for line in report.warnings:
-        typer.echo(f"warning: {line}", err=True)
-    used = report.codebook
-    if report.derived:
-        typer.echo(f"made codebook {used.concept!r} from the project's CodeBook: " + _schemes(used))
-    if codebook_out is not None:
-        codebook_out.parent.mkdir(parents=True, exist_ok=True)
-        codebook_out.write_text(codebook_to_yaml(used), encoding="utf-8")
-        typer.echo(f"wrote {codebook_out}")
-    elif report.derived:
-        typer.echo("give --codebook-out FILE to keep that codebook for coding on")
+        _discard(pending)
     typer.echo(
         f"{db}: stored {report.items} new item(s) and {report.decisions} decision(s) from "
         f"{report.sources} source(s) and {report.codings} coding(s); "
