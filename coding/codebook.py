@@ -233,12 +233,15 @@ class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's, 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep=deep)
-        except (ValueError, OverflowError) as exc:  # 2024-13-45, !!int abc, 5,000 digits
-            value = node.value if isinstance(node, yaml.ScalarNode) else ""
-            shown = f"{value[:20]}..." if len(value) > 20 else value
+        # PyYAML's scalar constructors fail this way on 2024-13-45, 5,000 digits, "!!int",
+        # "!!bool abc" or "!!timestamp 1".
+        except (ValueError, OverflowError, LookupError, AttributeError) as exc:
+            if not isinstance(node, yaml.ScalarNode):
+                raise
+            shown = f"{node.value[:20]}..." if len(node.value) > 20 else node.value
             kind = node.tag.rpartition(":")[2]
             raise yaml.constructor.ConstructorError(
-                None, None, f"{shown!r} is not a valid {kind}: {exc}", node.start_mark
+                None, None, f"{shown!r} is not a valid {kind} ({exc})", node.start_mark
             ) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:

@@ -243,6 +243,8 @@ class _Archive:
             zlib.error,
         ) as exc:
             reason = "its data end early" if isinstance(exc, EOFError) else str(exc) or repr(exc)
+            if isinstance(exc, OSError) and exc.strerror:
+                reason = exc.strerror
             raise InputError(f"{where}: a broken entry ({reason})") from None
         if size > limit:
             raise InputError(f"{where}: {self._over(size, 'gives over')}")

@@ -129,11 +129,14 @@ LAUGHS = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
         ("concept: x\nschemes: {true: {categories: [%s]}}\n", "scheme name True is not text"),
         (
             "concept: 2024-13-45\nschemes: {}\n",
-            ", line 1: not valid YAML ('2024-13-45' is not a valid timestamp: month must be in "
-            "1..12)",
+            ", line 1: not valid YAML ('2024-13-45' is not a valid timestamp (month must be in "
+            "1..12))",
         ),
-        ("concept: !!int abc\n", ", line 1: not valid YAML ('abc' is not a valid int: "),
-        ("concept: !!float abc\n", ", line 1: not valid YAML ('abc' is not a valid float: "),
+        ("concept: !!int abc\n", ", line 1: not valid YAML ('abc' is not a valid int ("),
+        ("concept: !!float abc\n", ", line 1: not valid YAML ('abc' is not a valid float ("),
+        ("concept: !!int\n", ", line 1: not valid YAML ('' is not a valid int (string index"),
+        ("concept: !!bool abc\n", ", line 1: not valid YAML ('abc' is not a valid bool ('abc'))"),
+        ("concept: !!timestamp 1\n", ", line 1: not valid YAML ('1' is not a valid timestamp ("),
         (f"concept: {'9' * 5000}\n", "('99999999999999999999...' is not a valid int"),
         ("concept: x\nterms: &t [*t]\n", ", line 2: not valid YAML (found unconstructable"),
         ("concept: !!python/object/apply:os.system [echo]\n", "could not determine a constructor"),
@@ -150,6 +153,9 @@ LAUGHS = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
         "bad-date",
         "bad-int",
         "bad-float",
+        "empty-int",
+        "bad-bool",
+        "bad-timestamp",
         "5000-digits",
         "recursive",
         "python-tag",
@@ -201,7 +207,7 @@ def test_codebook_validate_gives_one_error_line_for_odd_yaml(tmp_path):
     result = CliRunner().invoke(app, ["codebook", "validate", str(path)])
     assert result.exit_code == 1
     assert [line for line in result.output.splitlines() if line.startswith("error:")] == [
-        f"error: {path}, line 1: not valid YAML ('2024-13-45' is not a valid timestamp: month "
-        "must be in 1..12)"
+        f"error: {path}, line 1: not valid YAML ('2024-13-45' is not a valid timestamp (month "
+        "must be in 1..12))"
     ]
     assert "Traceback" not in result.output
