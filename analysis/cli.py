@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from analysis.cli_help import UnixHelpGroup
 from analysis.exits import codebook_or_exit, fail, store_or_exit
 from analysis.qda_commands import qda_app
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from coding.codebook import Codebook
 
 app = typer.Typer(
+    cls=UnixHelpGroup,
     help="defcode: find, code and tabulate the published definitions of a concept.",
     no_args_is_help=True,
     add_completion=False,
@@ -32,6 +34,16 @@ class TableFormat(StrEnum):
     md = "md"
     latex = "latex"
     all = "all"
+
+
+RawOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="Write CSV cells as they are. By default a cell starting with = + - @ (a "
+        "spreadsheet formula) gets a leading ' that defcode strips when it reads the file.",
+    ),
+]
 
 
 @app.callback()
@@ -54,18 +66,25 @@ def tables(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the tables.")] = False,
+    raw: RawOption = False,
 ) -> None:
-    """Reproduce the paper's Tables 1-3 and write them as CSV, Markdown and LaTeX."""
+    """Reproduce the paper's Tables 1-3 and write them as CSV, Markdown and LaTeX.
+
+    Examples:
+
+        $ defcode tables --format latex --out out/tables
+        $ defcode tables --input coded.csv --format md --out out/mine
+    """
     from analysis.export import FORMATS, write_tables
     from analysis.tables import paper_tables
     from corpus.errors import InputError
 
+    formats = FORMATS if format is TableFormat.all else (format.value,)
     try:
         built = paper_tables(input)
+        written = write_tables(built, out, formats, raw=raw)
     except InputError as exc:
         fail(str(exc))
-    formats = FORMATS if format is TableFormat.all else (format.value,)
-    written = write_tables(built, out, formats)
     if not quiet:
         from analysis.show import print_tables
 
@@ -81,7 +100,12 @@ app.add_typer(codebook_app, name="codebook")
 def codebook_validate(
     file: Annotated[Path, typer.Argument(help="A codebook YAML file.")],
 ) -> None:
-    """Check a codebook; name the line and field of every problem."""
+    """Check a codebook; name the line and field of every problem.
+
+    Examples:
+
+        $ defcode codebook validate codebook.yaml
+    """
     from coding.codebook import load_codebook
     from corpus.errors import InputError
 
@@ -151,14 +175,23 @@ def train(
     codebook: CodebookOption = None,
     jobs: JobsOption = -1,
 ) -> None:
-    """Fit the classifier on coded definitions and save it."""
+    """Fit the classifier on coded definitions and save it.
+
+    Examples:
+
+        $ defcode train --model model.zip --input coded.csv --codebook codebook.yaml
+    """
     from coding.definitions import CODED_SCHEMES
     from coding.model import save_model
     from coding.model import train as fit
+    from corpus.errors import OutputError
 
     book, definitions = _coded(input, codebook)
     fitted = fit(definitions, book, CODED_SCHEMES, n_jobs=jobs)
-    save_model(fitted, model)
+    try:
+        save_model(fitted, model)
+    except OutputError as exc:
+        fail(str(exc))
     chosen = "; ".join(f"{s}: {p}" for s, p in fitted.info["params"].items())
     how = fitted.info["chosen_by"]
     typer.echo(f"wrote {model}: {len(definitions)} definitions; chosen by {how}: {chosen}")
@@ -172,14 +205,20 @@ def classify(
         Path | None, typer.Option("--model", help="A model from `defcode train`; the bundled one.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    raw: RawOption = False,
 ) -> None:
-    """Propose codes, with confidence and reason, for each definition."""
+    """Propose codes, with confidence and reason, for each definition.
+
+    Examples:
+
+        $ defcode classify --input definitions.csv --out proposals.csv
+    """
     from coding.model import classify_file
     from corpus.errors import InputError
 
     try:
         progress = _progress(f"classifying {input.name} (chunks of 5,000)", quiet)
-        written = classify_file(model, input, out, progress=progress)
+        written = classify_file(model, input, out, progress=progress, raw=raw)
     except InputError as exc:
         fail(str(exc))
     typer.echo(f"wrote {written} proposals to {out}")
@@ -192,7 +231,13 @@ def evaluate(
     json_: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     jobs: JobsOption = -1,
 ) -> None:
-    """Nested leave-one-out evaluation against the majority and TF-IDF+NB baselines."""
+    """Nested leave-one-out evaluation against the majority and TF-IDF+NB baselines.
+
+    Examples:
+
+        $ defcode evaluate
+        $ defcode evaluate --input coded.csv --codebook codebook.yaml --json
+    """
     import json
 
     from coding.definitions import CODED_SCHEMES
@@ -250,6 +295,10 @@ def ingest(
 
     A bad file is reported on stderr and skipped; the exit status is 1 when any
     file failed. Files already stored unchanged are skipped.
+
+    Examples:
+
+        $ defcode ingest papers/ exports/scopus.ris --db review.db
     """
     from corpus.errors import InputError
     from corpus.ingest import ingest as run
@@ -281,8 +330,14 @@ def candidates(
     min_score: Annotated[
         float, typer.Option("--min-score", min=0.0, max=1.0, help="Lowest score kept.")
     ] = 0.5,
+    raw: RawOption = False,
 ) -> None:
-    """Write the candidate definitions: id, doc, page, start, end, text, score, rule."""
+    """Write the candidate definitions: id, doc, page, start, end, text, score, rule.
+
+    Examples:
+
+        $ defcode candidates --db review.db --out candidates.csv --min-score 0.7
+    """
     from corpus import store
     from corpus.errors import InputError
     from corpus.ingest import scan_stored
@@ -300,8 +355,10 @@ def candidates(
         found = store.candidates(conn, name, min_score)
     finally:
         conn.close()
-    if not write_csv_chunks(out, [found]):
-        found.to_csv(out, index=False)
+    try:
+        write_csv_chunks(out, [found], empty=True, raw=raw)
+    except InputError as exc:
+        fail(str(exc))
     extra = f" (searched {searched} more document(s) for {name!r})" if searched else ""
     typer.echo(f"wrote {len(found)} candidates with score >= {min_score} to {out}{extra}")
 
@@ -314,8 +371,14 @@ def detect(
         Path | None, typer.Option("--detector", help="A saved detector; the shipped DEFT one.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    raw: RawOption = False,
 ) -> None:
-    """Score sentences with the definition detector (is_definition: score >= its threshold)."""
+    """Score sentences with the definition detector (is_definition: score >= its threshold).
+
+    Examples:
+
+        $ defcode detect --input sentences.csv --out scored.csv
+    """
     from corpus.detector import load_detector
     from corpus.errors import InputError
     from corpus.records import read_texts, write_csv_chunks
@@ -331,7 +394,7 @@ def detect(
 
     try:
         model = load_detector(detector)
-        written = write_csv_chunks(out, scored(model))
+        written = write_csv_chunks(out, scored(model), raw=raw)
     except InputError as exc:
         fail(str(exc))
     if not written:
@@ -367,7 +430,13 @@ def reliability(
     ] = 1000,
     json_: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
-    """Inter-coder reliability: Krippendorff's alpha, Fleiss' kappa, Gwet's AC1, Cohen's kappa."""
+    """Inter-coder reliability: Krippendorff's alpha, Fleiss' kappa, Gwet's AC1, Cohen's kappa.
+
+    Examples:
+
+        $ defcode reliability --db review.db --scheme school
+        $ defcode reliability --input ratings.csv --level ordinal --json
+    """
     import json
 
     from coding.reliability import read_ratings, reliability_tables, select_scheme
@@ -409,17 +478,25 @@ def train_detector(
     ],
     out: Annotated[Path, typer.Option("--out", help="Where to write the detector.")],
 ) -> None:
-    """Fit the definition detector on DEFT train, choose its threshold on DEFT dev."""
+    """Fit the definition detector on DEFT train, choose its threshold on DEFT dev.
+
+    Examples:
+
+        $ defcode train-detector --deft ../shared/data/deft --out detector.zip
+    """
     from corpus.deft import load_deft
     from corpus.detector import train_detector as fit
-    from corpus.errors import InputError
+    from corpus.errors import InputError, OutputError
 
     try:
         sentences = load_deft(deft)
     except InputError as exc:
         fail(str(exc))
     fitted = fit(sentences[sentences.split == "train"], sentences[sentences.split == "dev"])
-    fitted.save(out)
+    try:
+        fitted.save(out)
+    except OutputError as exc:
+        fail(str(exc))
     dev = fitted.info["dev_at_threshold"]
     typer.echo(
         f"wrote {out}: DEFT dev precision {dev['precision']:.3f}, recall {dev['recall']:.3f}, "
@@ -454,8 +531,15 @@ def report(
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Build report.pdf.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    raw: RawOption = False,
 ) -> None:
-    """Write every table (CSV, Markdown, LaTeX) and figure (PDF, PNG), and report.tex/.pdf."""
+    """Write every table (CSV, Markdown, LaTeX) and figure (PDF, PNG), and report.tex/.pdf.
+
+    Examples:
+
+        $ defcode report --out out/report
+        $ defcode report --db review.db --out out/report --no-pdf
+    """
     from analysis.report import write_report
     from coding.model import load_model
     from corpus.errors import InputError
@@ -467,7 +551,14 @@ def report(
     try:
         fitted = load_model(model)
         done = write_report(
-            coded, out, book, fitted, pdf=pdf, store=conn, progress=_progress("report", quiet)
+            coded,
+            out,
+            book,
+            fitted,
+            pdf=pdf,
+            store=conn,
+            progress=_progress("report", quiet),
+            raw=raw,
         )
     except (InputError, RuntimeError) as exc:
         fail(str(exc))
@@ -502,11 +593,19 @@ def crosstab(
     out: Annotated[
         Path | None, typer.Option("--out", help="Folder to write the tables to.")
     ] = None,
+    raw: RawOption = False,
 ) -> None:
-    """Cross-tabulate two schemes: counts with margins, row shares and a test of independence."""
+    """Cross-tabulate two schemes: counts with margins, row shares and a test of independence.
+
+    Examples:
+
+        $ defcode crosstab
+        $ defcode crosstab school breadth --db review.db --out out/crosstab
+    """
     from analysis.export import FORMATS, write_tables
     from analysis.extended import crosstab_tables
     from analysis.show import print_tables
+    from corpus.errors import InputError
 
     book = codebook_or_exit(codebook)
     for name in (rows, columns):
@@ -525,7 +624,10 @@ def crosstab(
     print_tables(built)
     if out is not None:
         formats = FORMATS if format is TableFormat.all else (format.value,)
-        written = write_tables(built, out, formats)
+        try:
+            written = write_tables(built, out, formats, raw=raw)
+        except InputError as exc:
+            fail(str(exc))
         typer.echo(f"wrote {len(written)} files to {out}/")
 
 
@@ -556,7 +658,13 @@ def codings_items(
     ] = 0.5,
     codebook: CodebookOption = None,
 ) -> None:
-    """Register items to code: the paper's 17 definitions unless --input or --candidates."""
+    """Register items to code: the paper's 17 definitions unless --input or --candidates.
+
+    Examples:
+
+        $ defcode codings items --db review.db
+        $ defcode codings items --db review.db --candidates --min-score 0.7
+    """
     import pandas as pd
 
     from coding import store
@@ -588,7 +696,12 @@ def codings_propose(
         Path | None, typer.Option("--model", help="A trained model; the bundled one.")
     ] = None,
 ) -> None:
-    """Store the model's proposals for every item (source "model")."""
+    """Store the model's proposals for every item (source "model").
+
+    Examples:
+
+        $ defcode codings propose --db review.db
+    """
     from coding import store
     from coding.model import load_model
     from corpus.errors import InputError
@@ -615,6 +728,10 @@ def codings_import(
     A file with any invalid row is rejected and reported on stderr; the
     others are stored. On a store without items, the paper's 17 definitions
     are registered first.
+
+    Examples:
+
+        $ defcode codings import ann.csv bob.csv --db review.db
     """
     from coding import store
     from corpus.errors import InputError
@@ -644,9 +761,16 @@ def codings_export(
     history: Annotated[
         bool, typer.Option("--history", help="Every decision ever stored, not just current ones.")
     ] = False,
+    raw: RawOption = False,
 ) -> None:
-    """Write each coder's current values (item, scheme, coder, value, note, timestamp)."""
+    """Write each coder's current values (item, scheme, coder, value, note, timestamp).
+
+    Examples:
+
+        $ defcode codings export --db review.db --out codings.csv --history
+    """
     from coding import store
+    from corpus.errors import InputError
     from corpus.records import write_csv_chunks
 
     conn = store_or_exit(db)
@@ -654,8 +778,10 @@ def codings_export(
         frame = store.history(conn)
     else:
         frame = store.current(conn, sources=["human", "import"])[store.CODING_COLUMNS]
-    if not write_csv_chunks(out, [frame]):
-        frame.to_csv(out, index=False)
+    try:
+        write_csv_chunks(out, [frame], empty=True, raw=raw)
+    except InputError as exc:
+        fail(str(exc))
     typer.echo(f"wrote {len(frame)} decision(s) to {out}")
 
 
@@ -664,13 +790,24 @@ def codings_disagreements(
     db: StoreOption,
     scheme: Annotated[str | None, typer.Option("--scheme", help="Only this scheme.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write them as CSV.")] = None,
+    raw: RawOption = False,
 ) -> None:
-    """List the items whose coders disagree, with any adjudicated value."""
+    """List the items whose coders disagree, with any adjudicated value.
+
+    Examples:
+
+        $ defcode codings disagreements --db review.db --scheme school
+    """
     from coding import store
+    from corpus.errors import InputError
+    from corpus.records import write_csv_chunks
 
     frame = store.disagreements(store_or_exit(db), scheme)
     if out is not None:
-        frame.to_csv(out, index=False)
+        try:
+            write_csv_chunks(out, [frame], empty=True, raw=raw)
+        except InputError as exc:
+            fail(str(exc))
         typer.echo(f"wrote {len(frame)} disagreement(s) to {out}")
         return
     typer.echo(frame.to_string(index=False) if len(frame) else "no disagreements")
@@ -686,7 +823,13 @@ def codings_resolve(
     note: Annotated[str, typer.Option("--note", help="Why.")] = "",
     codebook: CodebookOption = None,
 ) -> None:
-    """Record an adjudicated value, kept apart from the coders' own values."""
+    """Record an adjudicated value, kept apart from the coders' own values.
+
+    Examples:
+
+        $ defcode codings resolve --db review.db --item porter1998 --scheme school \\
+            --value 'Michael Porter' --adjudicator eve
+    """
     from coding import store
 
     book = codebook_or_exit(codebook)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -10,6 +9,8 @@ from typing import Literal
 
 from analysis.latex import latex_document, table_latex
 from analysis.tables import Table
+from corpus.files import copy_file, make_folder, write_text
+from corpus.records import write_csv_chunks
 
 Format = Literal["csv", "md", "latex"]
 FORMATS: tuple[Format, ...] = ("csv", "md", "latex")
@@ -30,8 +31,10 @@ def references_path() -> Path:
     return Path(str(resources.files("analysis") / "data" / "references.bib"))
 
 
-def write_tables(tables: Iterable[Table], out: str | Path, formats: Iterable[Format]) -> list[Path]:
-    """Write each table in each format under ``out``.
+def write_tables(
+    tables: Iterable[Table], out: str | Path, formats: Iterable[Format], *, raw: bool = False
+) -> list[Path]:
+    """Write each table in each format under ``out``, each file whole or not at all.
 
     Parameters
     ----------
@@ -44,34 +47,41 @@ def write_tables(tables: Iterable[Table], out: str | Path, formats: Iterable[For
         Which files to write. With ``"latex"``, each ``.tex`` is a whole
         document, and ``references.bib`` is copied beside it so that it
         compiles with pdflatex and bibtex there.
+    raw : bool, default=False
+        Write CSV cells as they are; by default a cell that a spreadsheet
+        would run as a formula gets a leading ``'`` (see :mod:`corpus.formulas`).
 
     Returns
     -------
     list of Path
         The files written.
+
+    Raises
+    ------
+    OutputError
+        When a file or the folder cannot be written.
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_folder(out)
     formats = list(formats)
     written: list[Path] = []
     for table in tables:
         if "csv" in formats:
             path = out / f"{table.name}.csv"
-            table.data.to_csv(path, index=False)
+            write_csv_chunks(path, [table.data], empty=True, raw=raw)
             written.append(path)
         if "md" in formats:
             path = out / f"{table.name}.md"
-            path.write_text(table_markdown(table), encoding="utf-8")
+            write_text(path, table_markdown(table))
             written.append(path)
         if "latex" in formats:
             path = out / f"{table.name}.tex"
             body = table_latex(table)
             if table.number is not None:
                 body = f"\\setcounter{{table}}{{{table.number - 1}}}\n{body}"
-            path.write_text(latex_document(body), encoding="utf-8")
+            write_text(path, latex_document(body))
             written.append(path)
     if "latex" in formats:
         bib = out / "references.bib"
-        shutil.copyfile(references_path(), bib)
+        copy_file(references_path(), bib)
         written.append(bib)
     return written

@@ -26,6 +26,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from corpus.files import atomic_open
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -401,7 +403,8 @@ def save_figure(figure: Figure, folder: str | Path, name: str) -> list[Path]:
     Both are cropped to what is drawn (``bbox_inches="tight"``, 0.03 in
     margin) and carry no time stamp or software version, so a figure built
     from the same data saves to the same bytes on every run. Fonts are embedded
-    as TrueType (Type 42), not Type 3, as journals ask.
+    as TrueType (Type 42), not Type 3, as journals ask. Each file is written
+    whole or not at all (see :func:`corpus.files.atomic_open`).
 
     Parameters
     ----------
@@ -418,15 +421,21 @@ def save_figure(figure: Figure, folder: str | Path, name: str) -> list[Path]:
         The PDF, then the PNG.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     pdf, png = folder / f"{name}.pdf", folder / f"{name}.png"
     with _style():
-        figure.savefig(
-            pdf, format="pdf", bbox_inches="tight", pad_inches=_PAD, metadata=_PDF_METADATA
-        )
-        figure.savefig(
-            png, format="png", dpi=300, bbox_inches="tight", pad_inches=_PAD, metadata=_PNG_METADATA
-        )
+        with atomic_open(pdf, "wb") as stream:
+            figure.savefig(
+                stream, format="pdf", bbox_inches="tight", pad_inches=_PAD, metadata=_PDF_METADATA
+            )
+        with atomic_open(png, "wb") as stream:
+            figure.savefig(
+                stream,
+                format="png",
+                dpi=300,
+                bbox_inches="tight",
+                pad_inches=_PAD,
+                metadata=_PNG_METADATA,
+            )
     return [pdf, png]
 
 

@@ -10,9 +10,8 @@ They are thin wrappers around :mod:`coding.qda`, :mod:`coding.qdpx` and
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -38,27 +37,6 @@ MAX_ENTRY_MIB = 256
 MAX_TOTAL_MIB = 1024
 
 
-def _pending_file(target: Path) -> IO[bytes]:
-    """A temporary file beside ``target`` to write it through, or exit with the error."""
-    if target.is_dir():
-        fail(f"{target}: is a directory, not a file to write")
-    file = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
-    if file is not None:
-        fail(f"{target}: cannot be written ({file} is a file, not a directory)")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return open(target.with_name(f".{target.name}.{os.getpid()}.tmp"), "xb")
-    except OSError as exc:
-        fail(f"{target}: cannot be written ({exc.strerror})")
-
-
-def _discard(pending: IO[bytes] | None) -> None:
-    """Close and remove a temporary file of :func:`_pending_file`."""
-    if pending is not None:
-        pending.close()
-        Path(pending.name).unlink(missing_ok=True)
-
-
 def _schemes(book: Codebook) -> str:
     """The codebook's schemes with their numbers of codes, e.g. ``"school (5 codes)"``."""
     return ", ".join(f"{s.name} ({len(s.categories)} codes)" for s in book.schemes.values())
@@ -69,12 +47,21 @@ def export_codebook(
     out: Annotated[Path, typer.Option("--out", help="The .qdc file to write.")],
     codebook: CodebookOption = None,
 ) -> None:
-    """Write the codebook as a REFI-QDA codebook: schemes as parent codes, categories below."""
+    """Write the codebook as a REFI-QDA codebook: schemes as parent codes, categories below.
+
+    Examples:
+
+        $ defcode qda export-codebook --out cluster.qdc
+    """
     from coding.qda import codebook_to_qdc
+    from corpus.errors import OutputError
+    from corpus.files import write_bytes
 
     book = codebook_or_exit(codebook)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(codebook_to_qdc(book))
+    try:
+        write_bytes(out, codebook_to_qdc(book))
+    except OutputError as exc:
+        fail(str(exc))
     codes = sum(len(s.categories) for s in book.schemes.values())
     typer.echo(f"wrote {out}: {len(book.schemes)} schemes, {codes} codes of {book.concept!r}")
 
@@ -84,16 +71,21 @@ def import_codebook(
     file: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc).")],
     out: Annotated[Path, typer.Option("--out", help="The codebook YAML file to write.")],
 ) -> None:
-    """Turn a REFI-QDA codebook into a defcode codebook (YAML)."""
+    """Turn a REFI-QDA codebook into a defcode codebook (YAML).
+
+    Examples:
+
+        $ defcode qda import-codebook theirs.qdc --out codebook.yaml
+    """
     from coding.qda import codebook_to_yaml, qdc_to_codebook
     from corpus.errors import InputError
+    from corpus.files import write_text
 
     try:
         book = qdc_to_codebook(file)
+        write_text(out, codebook_to_yaml(book))
     except InputError as exc:
         fail(str(exc))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(codebook_to_yaml(book), encoding="utf-8")
     typer.echo(f"wrote {out}: codebook {book.concept!r}: {_schemes(book)}")
 
 
@@ -107,15 +99,22 @@ def export(
         typer.Option("--model", help="Also write the model's proposals (coder defcode-model)."),
     ] = False,
 ) -> None:
-    """Write the items and every coder's decisions as a REFI-QDA project (.qdpx)."""
+    """Write the items and every coder's decisions as a REFI-QDA project (.qdpx).
+
+    Examples:
+
+        $ defcode qda export --db review.db --out review.qdpx --model
+    """
     from coding.qdpx import export_project
-    from corpus.errors import InputError
+    from corpus.errors import InputError, OutputError
 
     conn = store_or_exit(db, existing=True)
     book = codebook_or_exit(codebook)
     sources = ("human", "import", "model") if model else ("human", "import")
     try:
         report = export_project(conn, out, book, sources=sources)
+    except OutputError as exc:
+        fail(str(exc))
     except InputError as exc:
         fail(f"{db}: {exc}")
     finally:
@@ -163,49 +162,54 @@ def import_(
         ),
     ] = MAX_TOTAL_MIB,
 ) -> None:
-    """Store a project's selections as items and its codings as decisions, all or nothing."""
+    """Store a project's selections as items and its codings as decisions, all or nothing.
+
+    The ``--codebook-out`` file is opened before anything is stored, so that a
+    path that cannot be written fails the command with nothing imported. An
+    archive entry larger than the limits, broken or encrypted is refused (see
+    docs/refi-qda-safety.md).
+
+    Examples:
+
+        $ defcode qda import coded.qdpx --db review.db --codebook-out their-codebook.yaml
+    """
+    from contextlib import ExitStack
+
     from coding.qda import codebook_to_yaml
     from coding.qdpx_import import import_project
     from corpus.errors import InputError
+    from corpus.files import atomic_open
 
     if not file.is_file():
         fail(f"{file}: no such file")
     book = codebook_or_exit(codebook) if codebook is not None else None
-    # Made before anything is stored, so an unwritable --codebook-out stores nothing.
-    pending = _pending_file(codebook_out) if codebook_out is not None else None
     try:
-        conn = store_or_exit(db)
-        try:
-            report = import_project(
-                file,
-                conn,
-                book,
-                max_entry_size=max_entry_size * 2**20,
-                max_total_size=max_total_size * 2**20,
-            )
-        except InputError as exc:
-            fail(str(exc))
-        finally:
-            conn.close()
-        for line in report.warnings:
-            typer.echo(f"warning: {line}", err=True)
-        used = report.codebook
-        if report.derived:
-            typer.echo(
-                f"made codebook {used.concept!r} from the project's CodeBook: " + _schemes(used)
-            )
-        if codebook_out is not None and pending is not None:
+        with ExitStack() as stack:
+            kept = None if codebook_out is None else stack.enter_context(atomic_open(codebook_out))
+            conn = store_or_exit(db)
             try:
-                with pending:
-                    pending.write(codebook_to_yaml(used).encode("utf-8"))
-                os.replace(pending.name, codebook_out)
-            except OSError as exc:
-                fail(f"{codebook_out}: cannot be written ({exc.strerror}); the import was stored")
-            typer.echo(f"wrote {codebook_out}")
-        elif report.derived:
-            typer.echo("give --codebook-out FILE to keep that codebook for coding on")
-    finally:
-        _discard(pending)
+                report = import_project(
+                    file,
+                    conn,
+                    book,
+                    max_entry_size=max_entry_size * 2**20,
+                    max_total_size=max_total_size * 2**20,
+                )
+            finally:
+                conn.close()
+            if kept is not None:
+                kept.write(codebook_to_yaml(report.codebook))
+    except InputError as exc:
+        fail(str(exc))
+    for line in report.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    used = report.codebook
+    if report.derived:
+        typer.echo(f"made codebook {used.concept!r} from the project's CodeBook: " + _schemes(used))
+    if codebook_out is not None:
+        typer.echo(f"wrote {codebook_out}")
+    elif report.derived:
+        typer.echo("give --codebook-out FILE to keep that codebook for coding on")
     typer.echo(
         f"{db}: stored {report.items} new item(s) and {report.decisions} decision(s) from "
         f"{report.sources} source(s) and {report.codings} coding(s); "

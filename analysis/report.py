@@ -27,6 +27,7 @@ from analysis.tables import Table, coded_table2, table1, table3
 from analysis.timeline import timeline
 from coding.codebook import Codebook
 from coding.model import Model
+from corpus.files import copy_file, make_folder, write_text
 
 
 @dataclass
@@ -148,6 +149,7 @@ def write_report(
     pdf: bool = True,
     store: sqlite3.Connection | None = None,
     progress: Callable[[Iterable[str]], Iterable[str]] = iter,
+    raw: bool = False,
 ) -> Report:
     """Write every table (CSV, Markdown, LaTeX), every figure (PDF, PNG) and ``report.tex``.
 
@@ -166,30 +168,37 @@ def write_report(
         model proposals against each coder.
     progress : callable, optional
         Wraps the steps, e.g. in a progress bar.
+    raw : bool, default=False
+        Write the tables' CSV cells as they are, formulas included (see
+        :func:`analysis.export.write_tables`).
 
     Returns
     -------
     Report
+
+    Raises
+    ------
+    OutputError
+        When a file cannot be written; each file is written whole or not at all.
     """
-    out = Path(out)
-    (out / "tex").mkdir(parents=True, exist_ok=True)
+    out = make_folder(out)
+    make_folder(out / "tex")
     report = Report()
     steps = iter(progress(["tables", "figures", "LaTeX"]))
     next(steps)
     tables = report_tables(coded, codebook, model, store)
-    report.files += write_tables(tables, out, FORMATS)
+    report.files += write_tables(tables, out, FORMATS, raw=raw)
     for table in tables:
-        fragment = out / "tex" / f"{table.name}.tex"
-        fragment.write_text(table_latex(table), encoding="utf-8")
-        report.files.append(fragment)
+        report.files.append(write_text(out / "tex" / f"{table.name}.tex", table_latex(table)))
     next(steps)
     made = report_figures(coded, codebook, model)
     for name, figure in made.items():
         report.files += figures.save_figure(figure, out / "figures", name)
     next(steps)
-    tex = out / "report.tex"
-    tex.write_text(report_latex(tables, made, f"Definitions of {codebook.concept}"), "utf-8")
-    shutil.copyfile(references_path(), out / "references.bib")
+    tex = write_text(
+        out / "report.tex", report_latex(tables, made, f"Definitions of {codebook.concept}")
+    )
+    copy_file(references_path(), out / "references.bib")
     report.files.append(tex)
     for _ in steps:
         pass

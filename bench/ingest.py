@@ -33,7 +33,8 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-SHARED = Path("/work/shared")
+# The shared data sits beside the checkout, as ../shared.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEFT_TRAIN = SHARED / "data" / "deft" / "data" / "deft_files" / "train"
 CACHE = Path(__file__).resolve().parent / ".cache"
 CORPUS = CACHE / "pdfs"

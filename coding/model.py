@@ -1,8 +1,9 @@
 """Train, save and load a model: one fitted classifier per coded scheme.
 
-A model file is a gzipped pickle holding the classifiers, the codebook they
-were trained with, the hyperparameters chosen, a digest of the training data
-and the library versions. Load only model files you trust: unpickling runs code.
+A model file (:mod:`corpus.modelfile`: a ZIP of JSON and NumPy arrays, which
+loads without running any of its content) holds the classifiers, the codebook
+they were trained with, the hyperparameters chosen, a digest of the training
+data and the library versions.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import pandas as pd
 from coding.codebook import Codebook, load_codebook
 from corpus.children import Ahead
 from corpus.errors import InputError
+from corpus.modelfile import library_versions, load_bundle, save_bundle, warn_if_versions_differ
 from corpus.nlp import lemma_strings
-from corpus.pickles import library_versions, load_pickle, save_pickle, warn_if_versions_differ
 from corpus.records import read_texts, write_csv_chunks
 
 # scikit-learn is imported only when a model is loaded or used, so that
@@ -130,28 +131,58 @@ def train(
     return Model(codebook, classifiers, info)
 
 
+def _trusted() -> tuple[type, ...]:
+    """The classes a model file may hold objects of."""
+    from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from coding.classifier import DefinitionClassifier
+    from coding.codebook import Category, Scheme
+
+    return (
+        Codebook,
+        Scheme,
+        Category,
+        DefinitionClassifier,
+        TfidfVectorizer,
+        TfidfTransformer,
+        LogisticRegression,
+    )
+
+
 def save_model(model: Model, path: str | Path) -> Path:
-    """Write ``model`` to ``path`` (gzipped pickle)."""
+    """Write ``model`` to ``path``, a model file (:func:`corpus.modelfile.save_bundle`)."""
     bundle = {"codebook": model.codebook, "classifiers": model.classifiers, "info": model.info}
-    return save_pickle(bundle, path)
+    return save_bundle(bundle, path, "model", _trusted())
 
 
 def bundled_model_path(concept: str = "cluster") -> Path:
     """The model that ships with defcode for a bundled codebook."""
-    return Path(str(resources.files("coding") / "data" / concept / "model.pkl.gz"))
+    return Path(str(resources.files("coding") / "data" / concept / "model.zip"))
 
 
 def load_model(path: str | Path | None = None) -> Model:
     """Read a model written by :func:`save_model`; the bundled one when omitted.
+
+    Nothing in the file is run: it is refused unless it holds only data and
+    objects of the classes a model is made of (:func:`corpus.modelfile.load_bundle`).
 
     Raises
     ------
     InputError
         If the file is missing or is not a defcode model.
     """
+    from coding.classifier import DefinitionClassifier
+
     path = Path(path) if path is not None else bundled_model_path()
-    stored = load_pickle(path, "model")
-    if not isinstance(stored, dict) or not {"codebook", "classifiers", "info"} <= set(stored):
+    stored = load_bundle(path, "model", _trusted())
+    if (
+        set(stored) != {"codebook", "classifiers", "info"}
+        or not isinstance(stored["codebook"], Codebook)
+        or not isinstance(stored["classifiers"], dict)
+        or not all(isinstance(c, DefinitionClassifier) for c in stored["classifiers"].values())
+        or not isinstance(stored["info"], dict)
+    ):
         raise InputError(f"{path}: not a defcode model (written by `defcode train`)")
     if stored["info"].get("format") != FORMAT:
         raise InputError(
@@ -173,6 +204,7 @@ def classify_file(
     *,
     progress: Callable[[Iterable[Any]], Iterable[Any]] = iter,
     chunksize: int = 5000,
+    raw: bool = False,
 ) -> int:
     """Write proposals for every definition of ``source`` to ``out``, chunk by chunk.
 
@@ -180,8 +212,9 @@ def classify_file(
     current one; given a model file (or None, the bundled model), it is loaded
     while the child tokenizes the first chunks. Memory stays bounded by a few
     chunks of ``chunksize`` definitions. The output appears whole or not at all (see
-    :func:`corpus.records.write_csv_chunks`). ``progress`` wraps the stream of
-    ``(chunk, lemmas)`` pairs as they are classified, e.g. in a progress bar.
+    :func:`corpus.records.write_csv_chunks`); cells that a spreadsheet would run
+    as formulas get a leading ``'``, unless ``raw``. ``progress`` wraps the stream
+    of ``(chunk, lemmas)`` pairs as they are classified, e.g. in a progress bar.
 
     Returns
     -------
@@ -203,7 +236,7 @@ def classify_file(
                 frame.insert(0, "id", chunk["id"].to_numpy())
                 yield frame
 
-    total = write_csv_chunks(out, proposals())
+    total = write_csv_chunks(out, proposals(), raw=raw)
     if total == 0:
         raise InputError(f"{source}: no definitions to classify")
     return total

@@ -26,7 +26,6 @@ selection's ``Description`` holds it after ``Item text:``.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import zipfile
 from collections.abc import Iterable
@@ -55,6 +54,7 @@ from coding.qda import (
 from coding.store import history
 from coding.store import items as stored_items
 from corpus.errors import InputError
+from corpus.files import atomic_open
 from corpus.store import document_pages
 
 __all__ = ["ITEM_BREAK", "PAGE_BREAK", "QdpxReport", "export_project"]
@@ -387,17 +387,11 @@ def _codings(
 
 
 def _write_zip(path: Path, qde: bytes, texts: dict[str, str]) -> None:
-    """Write the archive beside ``path``, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        with zipfile.ZipFile(partial, "w") as archive:
-            archive.writestr(_entry("project.qde"), qde)
-            for name, text in texts.items():
-                archive.writestr(_entry(name), text.encode("utf-8"))
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    """Write the archive whole or not at all (see :func:`corpus.files.atomic_open`)."""
+    with atomic_open(path, "wb") as stream, zipfile.ZipFile(stream, "w") as archive:
+        archive.writestr(_entry("project.qde"), qde)
+        for name, text in texts.items():
+            archive.writestr(_entry(name), text.encode("utf-8"))
 
 
 def _entry(name: str) -> zipfile.ZipInfo:

@@ -32,6 +32,7 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
 from corpus.errors import InputError
+from corpus.formulas import restore_frame
 
 __all__ = [
     "pairwise_kappa",
@@ -52,7 +53,8 @@ COLUMNS = ("item", "coder", "value")
 def read_ratings(path: str | Path) -> pd.DataFrame:
     """Read a long CSV of ratings: one row per item and coder.
 
-    Cells are read as text; an empty ``value`` counts as missing.
+    Cells are read as text, restored from defcode's formula escape (as
+    ``codings export`` writes them); an empty ``value`` counts as missing.
 
     Parameters
     ----------
@@ -71,6 +73,7 @@ def read_ratings(path: str | Path) -> pd.DataFrame:
     """
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = restore_frame(frame)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{path}: cannot read the ratings: {exc}") from exc
     missing = [column for column in COLUMNS if column not in frame.columns]

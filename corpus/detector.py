@@ -12,7 +12,7 @@ The detector is a scikit-learn :class:`~sklearn.pipeline.Pipeline`:
 
 :func:`train_detector` fits it on the DEFT train split and chooses the decision
 threshold on dev (:func:`choose_threshold`). The model shipped in
-``corpus/data/deft_detector.pkl.gz`` scores dev F1 0.754 on the definition class
+``corpus/data/deft_detector.zip`` scores dev F1 0.754 on the definition class
 (P 0.719, R 0.792 at its threshold 0.48; P 0.732, R 0.778 at 0.5); its ``info``
 records these figures. It is derived from DEFT and so falls under DEFT's licence,
 CC BY-NC-SA 4.0.
@@ -45,14 +45,14 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from corpus.errors import InputError
+from corpus.modelfile import library_versions, load_bundle, save_bundle, warn_if_versions_differ
 from corpus.nlp import blank_english, lemma_lookup
-from corpus.pickles import library_versions, load_pickle, save_pickle, warn_if_versions_differ
 
 __all__ = [
     "CUE_PATTERNS",
@@ -213,7 +213,7 @@ class SentenceFeatures(TransformerMixin, BaseEstimator):
     """Turn sentences into text views and dense cue features.
 
     Stateless: ``fit`` learns nothing. The spaCy pipeline is
-    :func:`corpus.nlp.blank_english`, shared by the process and never pickled
+    :func:`corpus.nlp.blank_english`, shared by the process and never saved
     with the estimator. Tokens are read as arrays of hashes, and each distinct
     token is looked up once per call.
 
@@ -435,6 +435,18 @@ def choose_threshold(y: Sequence[int], proba: Sequence[float], *, window: int = 
     return float(THRESHOLD_GRID[int(np.argmax(smooth))])
 
 
+_TRUSTED = (
+    Pipeline,
+    SentenceFeatures,
+    ColumnTransformer,
+    TfidfVectorizer,
+    TfidfTransformer,
+    StandardScaler,
+    LogisticRegression,
+)
+"""The classes a detector file may hold objects of."""
+
+
 @dataclass
 class Detector:
     """A fitted detector pipeline, its decision threshold and how it was made.
@@ -487,7 +499,9 @@ class Detector:
         return self.score(texts) >= self.threshold
 
     def save(self, path: str | Path) -> Path:
-        """Write the detector to ``path`` (gzipped pickle); read it with :func:`load_detector`.
+        """Write the detector to ``path``, a model file; read it with :func:`load_detector`.
+
+        The file holds only data (:func:`corpus.modelfile.save_bundle`).
 
         Returns
         -------
@@ -500,7 +514,7 @@ class Detector:
             "threshold": self.threshold,
             "info": self.info,
         }
-        return save_pickle(bundle, path)
+        return save_bundle(bundle, path, "detector", _TRUSTED)
 
 
 def _texts_and_labels(frame: pd.DataFrame, name: str) -> tuple[list[str], np.ndarray]:
@@ -560,13 +574,13 @@ def train_detector(train: pd.DataFrame, dev: pd.DataFrame, *, C: float = 1.0) ->
     >>> deft = load_deft("../shared/data/deft")  # doctest: +SKIP
     >>> train, dev = deft[deft.split == "train"], deft[deft.split == "dev"]  # doctest: +SKIP
     >>> detector = train_detector(train, dev)  # doctest: +SKIP
-    >>> detector.save("corpus/data/deft_detector.pkl.gz")  # doctest: +SKIP
+    >>> detector.save("corpus/data/deft_detector.zip")  # doctest: +SKIP
     """
     x_train, y_train = _texts_and_labels(train, "train")
     x_dev, y_dev = _texts_and_labels(dev, "dev")
     pipeline = build_detector(C).fit(x_train, y_train)
     for _, transformer, _ in pipeline.named_steps["vectorize"].transformers_:
-        if hasattr(transformer, "stop_words_"):  # pruned terms: only bloat the pickle
+        if hasattr(transformer, "stop_words_"):  # pruned terms: only bloat the file
             del transformer.stop_words_
     detector = Detector(pipeline)
     proba = detector.score(x_dev)
@@ -619,9 +633,10 @@ def evaluate_detector(
 def load_detector(path: str | Path | None = None) -> Detector:
     """Read a detector written by :meth:`Detector.save`; the shipped one when omitted.
 
-    The shipped detector (``corpus/data/deft_detector.pkl.gz``) is read once per
-    process. It was trained on DEFT and is licensed CC BY-NC-SA 4.0. Load only
-    files you trust: unpickling runs code.
+    The shipped detector (``corpus/data/deft_detector.zip``) is read once per
+    process. It was trained on DEFT and is licensed CC BY-NC-SA 4.0. Nothing in
+    a file is run: it is refused unless it holds only data and objects of the
+    classes the detector is made of (:func:`corpus.modelfile.load_bundle`).
 
     Parameters
     ----------
@@ -650,14 +665,20 @@ def load_detector(path: str | Path | None = None) -> Detector:
 @cache
 def _shipped_detector() -> Detector:
     """The detector in the package data, read once."""
-    with resources.as_file(resources.files("corpus") / "data" / "deft_detector.pkl.gz") as path:
+    with resources.as_file(resources.files("corpus") / "data" / "deft_detector.zip") as path:
         return _read_detector(path)
 
 
 def _read_detector(path: Path) -> Detector:
-    """Unpickle and check a detector bundle."""
-    bundle = load_pickle(path, "detector")
-    if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
+    """Read and check a detector bundle."""
+    bundle = load_bundle(path, "detector", _TRUSTED)
+    if (
+        bundle.get("format") != FORMAT
+        or set(bundle) != {"format", "pipeline", "threshold", "info"}
+        or not isinstance(bundle["pipeline"], Pipeline)
+        or not isinstance(bundle["threshold"], float)
+        or not isinstance(bundle["info"], dict)
+    ):
         raise InputError(f"{path}: not a defcode detector (written by Detector.save)")
     warn_if_versions_differ(
         path,

@@ -18,3 +18,11 @@ class InputError(ValueError):
         self.problems = problems or []
         full = message if not self.problems else message + "\n" + "\n".join(self.problems)
         super().__init__(full)
+
+
+class OutputError(InputError):
+    """A file that cannot be written: the message names it and says why.
+
+    An :class:`InputError`, since the path is the user's input, so that
+    commands report it as one ``error:`` line like any other bad input.
+    """

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import IO
 
@@ -14,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from corpus.errors import InputError
+from corpus.files import atomic_open
+from corpus.formulas import neutralise_frame, restore, restore_frame
 
 #: A field check takes the stripped cell text and returns the value to keep,
 #: or raises ``ValueError`` with a message saying what is wrong.
@@ -63,7 +64,8 @@ def read_records(
     -------
     pandas.DataFrame
         The ``required`` then ``optional`` columns, one row per record, cells
-        stripped of surrounding white space and converted by ``checks``.
+        stripped of surrounding white space, restored from defcode's formula
+        escape (:func:`corpus.formulas.restore`) and converted by ``checks``.
 
     Raises
     ------
@@ -76,7 +78,7 @@ def read_records(
     label = name
     text = _read_text(source, label)
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    header = [restore(h.strip()) for h in (reader.fieldnames or [])]
     missing = [c for c in required if c not in header]
     if missing:
         raise InputError(
@@ -93,7 +95,7 @@ def read_records(
             continue
         row = {}
         for column in columns:
-            cell = (raw.get(column) or "").strip()
+            cell = restore((raw.get(column) or "").strip())
             if not cell:
                 if column in required:
                     problems.append(f"{label}, row {number}, field {column!r}: empty")
@@ -144,7 +146,8 @@ def read_texts(
     Yields
     ------
     pandas.DataFrame
-        Columns ``id`` and ``text``, as strings.
+        Columns ``id`` and ``text``, as strings, restored from defcode's
+        formula escape (:func:`corpus.formulas.restore`).
 
     Raises
     ------
@@ -179,32 +182,49 @@ def read_texts(
             rows = ", ".join(map(str, empty[:20].tolist()))
             raise InputError(f"{path}, row {rows}, field {text!r}: empty text")
         seen += len(chunk)
-        yield chunk.rename(columns={text: "text"})
+        yield restore_frame(chunk).rename(columns={text: "text"})
 
 
-def write_csv_chunks(out: str | Path, chunks: Iterable[pd.DataFrame]) -> int:
+def write_csv_chunks(
+    out: str | Path, chunks: Iterable[pd.DataFrame], *, empty: bool = False, raw: bool = False
+) -> int:
     """Write data frames to one CSV file that appears whole or not at all.
 
     The rows go to a temporary file beside ``out`` that replaces it at the
-    end; on an error, or when there are no rows, ``out`` is left as it was.
+    end (see :func:`corpus.files.atomic_open`); on an error, ``out`` is left as
+    it was. Cells a spreadsheet would run as formulas get a leading ``'``
+    (see :mod:`corpus.formulas`), unless ``raw``.
+
+    Parameters
+    ----------
+    out : str or Path
+        The CSV file; its missing parent folders are created.
+    chunks : iterable of pandas.DataFrame
+        The rows, all with the same columns; the first gives the header.
+    empty : bool, default=False
+        With no rows, write the header alone; otherwise ``out`` is left as it was.
+    raw : bool, default=False
+        Write cells as they are, formulas included.
 
     Returns
     -------
     int
         The number of rows written.
+
+    Raises
+    ------
+    OutputError
+        When ``out`` cannot be written.
     """
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    total = 0
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            for chunk in chunks:
-                chunk.to_csv(stream, header=total == 0, index=False)
-                total += len(chunk)
-        if total:
-            os.replace(temporary, out)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    total, header = 0, True
+    with suppress(_NoRowsError), atomic_open(out, "w", newline="") as stream:
+        for chunk in chunks:
+            (chunk if raw else neutralise_frame(chunk)).to_csv(stream, header=header, index=False)
+            total, header = total + len(chunk), False
+        if total == 0 and not (empty and not header):
+            raise _NoRowsError
     return total
+
+
+class _NoRowsError(Exception):
+    """Leaves the output as it was: there were no rows to write."""

@@ -82,7 +82,7 @@ def test_train_then_classify_with_the_saved_model(tmp_path):
         ",Regional innovation systems and learning regions,B\n"
         "c,C,2003,A cluster is firms of the same industry located together.,Alfred Marshall,N\n",
     )
-    model = tmp_path / "model.pkl.gz"
+    model = tmp_path / "model.zip"
     result = runner.invoke(app, ["train", "--input", str(coded), "--model", str(model)])
     assert result.exit_code == 0, result.output
     assert "3 definitions" in result.output
@@ -97,7 +97,7 @@ def test_train_then_classify_with_the_saved_model(tmp_path):
 
 
 def test_loading_something_else_as_a_model_fails_clearly(tmp_path):
-    junk = _write(tmp_path / "junk.pkl.gz", "not a pickle")
+    junk = _write(tmp_path / "junk.zip", "not a pickle")
     source = _write(tmp_path / "d.csv", "id,definition\na,A cluster is firms.\n")
     result = _classify(source, tmp_path / "o.csv", "--model", str(junk))
     assert result.exit_code == 1
@@ -105,10 +105,10 @@ def test_loading_something_else_as_a_model_fails_clearly(tmp_path):
 
 
 def test_a_model_of_another_format_asks_to_be_retrained(tmp_path):
-    old = tmp_path / "old.pkl.gz"
+    old = tmp_path / "old.zip"
     shipped = load_model()
     save_model(Model(shipped.codebook, shipped.classifiers, shipped.info | {"format": 1}), old)
-    with pytest.raises(InputError, match=r"old\.pkl\.gz: a model of format 1, .*`defcode train`"):
+    with pytest.raises(InputError, match=r"old\.zip: a model of format 1, .*`defcode train`"):
         load_model(old)
 
 

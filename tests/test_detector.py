@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import pickle
 import re
 from pathlib import Path
 
@@ -24,7 +26,6 @@ from corpus.detector import (
     train_detector,
 )
 from corpus.errors import InputError
-from corpus.pickles import save_pickle
 
 DEFT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "deft"
 DEFINITION = "A cluster is defined as a group of interconnected firms in a particular field."
@@ -315,7 +316,7 @@ def test_train_detector_names_rows_with_bad_labels():
 
 
 def test_detector_save_and_load_round_trip(tiny_detector, tmp_path):
-    path = tiny_detector.save(tmp_path / "sub" / "detector.pkl.gz")
+    path = tiny_detector.save(tmp_path / "sub" / "detector.zip")
     loaded = load_detector(path)
     assert loaded.threshold == tiny_detector.threshold
     assert loaded.info == tiny_detector.info
@@ -325,24 +326,24 @@ def test_detector_save_and_load_round_trip(tiny_detector, tmp_path):
 
 def test_load_detector_warns_about_another_sklearn_version(tiny_detector, tmp_path):
     old = Detector(tiny_detector.pipeline, 0.5, tiny_detector.info | {"scikit-learn": "0.1"})
-    path = old.save(tmp_path / "old.pkl.gz")
+    path = old.save(tmp_path / "old.zip")
     with pytest.warns(UserWarning, match=re.escape("written with scikit-learn 0.1")):
         load_detector(path)
 
 
 def test_load_detector_names_a_file_that_is_not_a_detector(tmp_path):
-    random_bytes = tmp_path / "random.pkl.gz"
+    random_bytes = tmp_path / "random.zip"
     random_bytes.write_bytes(np.random.default_rng(0).bytes(512))
     with pytest.raises(InputError, match=re.escape(f"{random_bytes}: not a defcode detector")):
         load_detector(random_bytes)
     other_pickle = tmp_path / "other.pkl.gz"
-    save_pickle({"model": "x"}, other_pickle)
+    other_pickle.write_bytes(gzip.compress(pickle.dumps({"model": "x"})))
     with pytest.raises(InputError, match=re.escape(f"{other_pickle}: not a defcode detector")):
         load_detector(other_pickle)
 
 
 def test_load_detector_names_a_missing_file(tmp_path):
-    missing = tmp_path / "missing.pkl.gz"
+    missing = tmp_path / "missing.zip"
     with pytest.raises(InputError, match=re.escape(f"{missing}: no such detector file")):
         load_detector(missing)
 
@@ -358,7 +359,15 @@ def shipped() -> Detector:
 def test_shipped_detector_is_loaded_once(shipped):
     assert load_detector() is shipped
     assert shipped.info["train_sentences"] == 17739
-    assert shipped.info["dev_at_threshold"]["f1"] >= 0.72
+    # regression values: the shipped detector's scores on DEFT dev, recorded when it was
+    # trained (docs/finding-definitions.md quotes them; test_shipped_detector_on_deft_dev
+    # recomputes them where DEFT is available).
+    assert shipped.threshold == 0.48
+    at_threshold = shipped.info["dev_at_threshold"]
+    assert round(at_threshold["f1"], 3) == 0.754
+    assert (round(at_threshold["precision"], 3), round(at_threshold["recall"], 3)) == (0.719, 0.792)
+    assert round(shipped.info["dev_at_0.5"]["f1"], 3) == 0.754
+    assert (shipped.info["dev_sentences"], shipped.info["dev_positives"]) == (872, 284)
 
 
 def test_shipped_detector_separates_clear_cases(shipped):
@@ -407,4 +416,6 @@ def test_shipped_detector_on_deft_dev():
     assert counts.loc["dev"].tolist() == [872, 284, 283, 68]
     result = evaluate_detector(load_detector(), deft[deft["split"] == "dev"])
     assert result["n"] == 872
-    assert result["f1"] >= 0.72
+    # regression value: the F1 the shipped detector recorded at training time.
+    assert result["f1"] == pytest.approx(load_detector().info["dev_at_threshold"]["f1"], abs=1e-9)
+    assert round(result["f1"], 3) == 0.754

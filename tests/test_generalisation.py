@@ -52,3 +52,34 @@ def test_the_bundled_model_codes_the_development_set_as_measured(bench, dev):
     assert curve.attrs["ece"] < 0.1 and curve.attrs["brier"] < 0.3
     breadth = bench.predictions(model, "breadth", dev)["defcode"]
     assert (breadth["true"] == breadth["predicted"]).sum() == 24
+
+
+def test_figures_the_model_page_quotes(bench, dev):
+    # regression values: docs/model.md quotes them; bench/generalisation.py prints the
+    # scores, the confusion matrices and the calibration of the same predictions.
+    from coding.proposals import propose
+
+    model = load_model()
+    assert model.info["params"]["school"]["temperature"] == 0.1471
+    assert model.info["params"]["breadth"]["temperature"] == 0.1637
+    school = bench.predictions(model, "school", dev)["defcode"]
+    wrong = school[school["true"] != school["predicted"]]["true"].value_counts().to_dict()
+    assert wrong == {"Michael Porter": 3, "Alfred Marshall": 2} | {
+        "Italian industrial districts": 1,
+        "Economic and industrial geography": 1,
+    }
+    curve = reliability_curve(school)
+    assert (round(curve.attrs["ece"], 3), round(curve.attrs["brier"], 3)) == (0.067, 0.288)
+    breadth = bench.predictions(model, "breadth", dev)
+    curve = reliability_curve(breadth["defcode"])
+    assert (round(curve.attrs["ece"], 3), round(curve.attrs["brier"], 3)) == (0.120, 0.372)
+    assert (
+        round(scores(breadth["defcode"]["true"], breadth["defcode"]["predicted"])["kappa"], 3)
+        == 0.296
+    )
+    nb = breadth["tfidf_nb"]
+    assert round(scores(nb["true"], nb["predicted"])["kappa"], 3) == 0.063
+    # The nearest coded definition's code, against the development set's codes.
+    for scheme, right in (("school", 13), ("breadth", 25)):
+        proposals = propose(model.classifiers[scheme], dev["definition"].tolist())
+        assert (proposals["nearest_code"].to_numpy() == dev[scheme].to_numpy()).sum() == right

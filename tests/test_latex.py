@@ -83,3 +83,71 @@ def test_hostile_definition_is_typeset_literally_and_runs_nothing(tmp_path, need
         assert piece in flat
     assert 'O\'Brien & Co_ -- "Ltd" <x> (2020)' in flat
     assert not (out / "X").exists()
+
+
+def test_characters_pdflatex_cannot_set_become_math_markers_or_nothing():
+    assert escape_latex("\u03b1\u03b2 \u03a9 \u03ac \u2264 \u221e") == (
+        r"\ensuremath{\alpha \beta} \ensuremath{\Omega} \ensuremath{\acute{\alpha}} "
+        r"\ensuremath{\leq} \ensuremath{\infty}"
+    )
+    assert escape_latex("go \U0001f680 \u96c6\u7fa4") == (
+        r"go [U+1F680]\allowbreak{} [U+96C6]\allowbreak{}[U+7FA4]\allowbreak{}"
+    )
+    # The joiner and the variation selector show nothing; the emoji they join do.
+    assert escape_latex("\U0001f469\u200d\U0001f52c \u2764\ufe0f") == (
+        r"[U+1F469]\allowbreak{}[U+1F52C]\allowbreak{} [U+2764]\allowbreak{}"
+    )
+    assert escape_latex("caf\u00e9 cafe\u0301 \u00c5ngstr\u00f6m \u2013 \u201cq\u201d") == (
+        "caf\u00e9 caf\u00e9 \u00c5ngstr\u00f6m \u2013 \u201cq\u201d"
+    )
+
+
+def test_control_characters_and_line_separators_are_dropped_or_spaced():
+    assert escape_latex("a\u2028b\u2029c\nd\r\ne\tf\x0bg\x85h") == "a b c d  e f g h"
+    assert escape_latex("a\x00b\x07c\x1bd\x7fe\x9ff") == "abcdef"
+    assert "\n" not in escape_latex("one\n\ntwo")
+
+
+@pytest.mark.latex
+def test_every_settable_character_compiles(tmp_path, needs_latex):
+    from analysis.latex import SETTABLE, compile_pdf
+
+    characters = []
+    for span in SETTABLE.split():
+        first, _, last = span.partition("-")
+        characters += map(chr, range(int(first, 16), int(last or first, 16) + 1))
+    assert len(characters) == 349
+    body = "\n\n".join(f"x{escape_latex(c)}x" for c in characters)
+    tex = tmp_path / "chars.tex"
+    tex.write_text(latex_document("\\tracinglostchars=2\n" + body), encoding="utf-8")
+    assert compile_pdf(tex, runs=0).is_file()
+    log = tex.with_suffix(".log").read_text(errors="replace")
+    assert "Missing character" not in log
+
+
+@pytest.mark.latex
+def test_a_report_with_emoji_cjk_greek_and_a_line_separator_compiles(tmp_path, needs_latex):
+    import pypdfium2
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+    from coding.definitions import load_definitions
+
+    coded = load_definitions().drop(columns="key")
+    coded.insert(0, "id", [f"x{i}" for i in range(len(coded))])
+    coded.loc[0, "definition"] = (
+        "A cluster \U0001f680 of firms\u2028(\u96c6\u7fa4) with \u03b1 ties."
+    )
+    coded.loc[1, "authors"] = "\u03a0\u03b1\u03c0\u03ac\u03c2 \U0001f469\u200d\U0001f52c"
+    coded.loc[2, "definition"] += " \x07\x0b bell"
+    coded.to_csv(tmp_path / "coded.csv", index=False)
+    out = tmp_path / "report"
+    args = ["report", "--input", str(tmp_path / "coded.csv"), "--out", str(out), "-q"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    document = pypdfium2.PdfDocument(out / "report.pdf")
+    text = " ".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    flat = "".join(text.split())  # line breaks may fall anywhere, between markers too
+    assert "Acluster[U+1F680]offirms([U+96C6][U+7FA4])with\u03b1ties." in flat
+    assert "[U+1F469][U+1F52C](1996)" in flat and "[U+200D]" not in flat
+    assert "bell" in flat
