@@ -79,7 +79,7 @@ def _header(path: Path) -> list[str]:
     try:
         with path.open(encoding="utf-8-sig") as handle:
             first = next(csv.reader(handle), [])
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, csv.Error):  # read_records names the problem
         return []
     return [column.strip() for column in first]
 

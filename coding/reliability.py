@@ -33,6 +33,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from corpus.errors import InputError
 from corpus.formulas import restore_frame
+from corpus.records import check_cells
 
 __all__ = [
     "pairwise_kappa",
@@ -76,6 +77,7 @@ def read_ratings(path: str | Path) -> pd.DataFrame:
         frame = restore_frame(frame)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{path}: cannot read the ratings: {exc}") from exc
+    check_cells(frame, str(path))
     missing = [column for column in COLUMNS if column not in frame.columns]
     if missing:
         raise InputError(

@@ -5,6 +5,10 @@ imported, unless this process runs other threads (a Jupyter kernel): a fork of
 a threaded process can deadlock, so a fork server starts them instead. Off
 Linux they are spawned, so a script using them there needs the
 ``if __name__ == "__main__":`` guard.
+
+A child exits when the process that started it dies, even by ``kill -9``: on
+Linux the kernel kills it (``prctl(PR_SET_PDEATHSIG)``), and everywhere a
+thread of the child waits for its parent's end and then exits.
 """
 
 from __future__ import annotations
@@ -29,7 +33,50 @@ def process_pool() -> ProcessPoolExecutor:
     if sys.platform == "linux":
         single = threading.active_count() == 1
         context = multiprocessing.get_context("fork" if single else "forkserver")
-    return ProcessPoolExecutor(1, mp_context=context)
+    return ProcessPoolExecutor(1, mp_context=context, initializer=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """Make this child exit when its parent dies; the initializer of :func:`process_pool`."""
+    import multiprocessing
+    import os
+    import threading
+
+    _parent_death_signal()
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    if not parent.is_alive():  # died before the signal was asked for
+        os._exit(1)
+    threading.Thread(target=_exit_after, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+#: prctl's option that asks the kernel to signal a process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _parent_death_signal() -> None:
+    """On Linux, have the kernel kill this process when the thread that started it ends."""
+    import sys
+
+    if sys.platform != "linux":
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no C library to call: the thread below still watches
+        pass
+
+
+def _exit_after(parent: object) -> None:
+    """Wait for the parent process to end, then end this one."""
+    import os
+
+    parent.join()  # type: ignore[attr-defined]
+    os._exit(1)
 
 
 class Ahead(Generic[T, R]):

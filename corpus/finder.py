@@ -28,7 +28,6 @@ the subject ("the development of clusters is ...") do not count.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
@@ -519,27 +518,26 @@ def find_in_documents(
         [n for n, text in enumerate(pages, start=1) if _names(text, first_words, mentioned)]
         for pages in documents
     ]
-    docs = nlp.pipe(
-        doc
-        for pages, read in zip(documents, numbers, strict=True)
-        for doc in _flat_docs(nlp, pages, read, mentioned)
+    items = (
+        (doc, (index, number, offset))
+        for index, (pages, read) in enumerate(zip(documents, numbers, strict=True))
+        for number in read
+        for offset, doc in _flat_docs(nlp, pages[number - 1], mentioned)
     )
-    frames = []
-    for read in numbers:
-        rows = [
+    rows: list[list[tuple]] = [[] for _ in documents]
+    for doc, (index, number, offset) in nlp.pipe(items, as_tuples=True):
+        rows[index].extend(
             (
                 number,
-                span.start_char,
-                span.end_char,
+                offset + span.start_char,
+                offset + span.end_char,
                 " ".join(span.text.split()),
                 round(span._.definition_score, 4),
                 span._.definition_rule,
             )
-            for number, doc in zip(read, itertools.islice(docs, len(read)), strict=True)
             for span in doc.spans[SPANS_KEY]
-        ]
-        frames.append(pd.DataFrame(rows, columns=_CANDIDATE_COLUMNS))
-    return frames
+        )
+    return [pd.DataFrame(found, columns=_CANDIDATE_COLUMNS) for found in rows]
 
 
 def _names(text: str, first_words: set[str], mentioned: re.Pattern[str]) -> bool:
@@ -552,30 +550,72 @@ def _names(text: str, first_words: set[str], mentioned: re.Pattern[str]) -> bool
     return any(word in lower for word in first_words) and mentioned.search(text) is not None
 
 
-def _flat_docs(
-    nlp: Language, pages: Sequence[str], numbers: list[int], mentioned: re.Pattern[str]
-) -> Iterator[Doc]:
-    """Docs of the pages' passages around the concept, as long as the page.
+def _flat_docs(nlp: Language, text: str, mentioned: re.Pattern[str]) -> Iterator[tuple[int, Doc]]:
+    """Docs of a page's passages around the concept, each with its offset in the page.
 
     Line breaks become spaces, so that patterns match across lines, and text
     far from any mention of the concept or table row becomes spaces too,
     which spaCy skips as one token: the offsets stay those of the page text,
     at a fraction of the tokens. :class:`LineBreaks` reads the line breaks
     from ``doc.user_data``.
+
+    A page is one doc, at offset 0, unless it is longer than :data:`WINDOW`
+    characters (or the pipeline's ``max_length``): then its passages are
+    grouped into docs of at most that length, each starting at its first
+    passage, and a longer passage is cut at a sentence end, else at a line
+    break or a space.
     """
-    for number in numbers:
-        text = pages[number - 1]
-        ends = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
-        anchors = [m.start() for m in mentioned.finditer(text)]
-        anchors += [m.start() for m in _ROW_START.finditer(text)]
-        flat, kept = [], 0
-        for start, end in _windows(ends, sorted(anchors)):
+    ends = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
+    anchors = [m.start() for m in mentioned.finditer(text)]
+    anchors += [m.start() for m in _ROW_START.finditer(text)]
+    passages = list(_windows(ends, sorted(anchors)))
+    limit = min(WINDOW, nlp.max_length)
+    if len(text) <= limit:
+        groups = [[(0, 0), *passages, (len(text), len(text))]]
+    else:
+        groups = _groups(_cut(text, ends, passages, limit), limit)
+    for group in groups:
+        first, last = group[0][0], group[-1][1]
+        flat, kept = [], first
+        for start, end in group:
             flat += [" " * (start - kept), text[start:end].replace("\n", " ")]
             kept = end
-        flat.append(" " * (len(text) - kept))
         doc = nlp.make_doc("".join(flat))
-        doc.user_data[LINES_KEY] = text
-        yield doc
+        doc.user_data[LINES_KEY] = text[first:last]
+        yield first, doc
+
+
+#: The most characters of a page made into one spaCy doc; see :func:`_flat_docs`.
+WINDOW = 200_000
+
+
+def _cut(
+    text: str, ends: list[int], passages: Iterable[tuple[int, int]], limit: int
+) -> Iterator[tuple[int, int]]:
+    """The passages, each one longer than ``limit`` cut into parts that are not."""
+    for start, end in passages:
+        while end - start > limit:
+            at = ends[bisect.bisect_right(ends, start + limit) - 1]
+            if at <= start:
+                at = text.rfind("\n", start + 1, start + limit) + 1
+            if at <= start:
+                at = text.rfind(" ", start + 1, start + limit) + 1
+            if at <= start:
+                at = start + limit
+            yield start, at
+            start = at
+        yield start, end
+
+
+def _groups(passages: Iterable[tuple[int, int]], limit: int) -> list[list[tuple[int, int]]]:
+    """Consecutive passages grouped so that no group spans more than ``limit`` characters."""
+    groups: list[list[tuple[int, int]]] = []
+    for start, end in passages:
+        if groups and end - groups[-1][0][0] <= limit:
+            groups[-1].append((start, end))
+        else:
+            groups.append([(start, end)])
+    return groups
 
 
 #: Ends of likely sentences and paragraphs, to cut passages at.

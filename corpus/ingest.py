@@ -133,13 +133,10 @@ def ingest(
 
             sources = (source for _, source in progress(read))
             for batch in _batches(sources, BATCH_PAGES, _pages, read.next_ready):
-                documents = [d for s in batch if not isinstance(s, str) for d in s.documents]
-                frames = iter(find_in_documents([d.pages for d in documents], terms))
-                for source in batch:
-                    if isinstance(source, str):
-                        report.failures.append(source)
+                for source, found in zip(batch, _search(batch, terms), strict=True):
+                    if isinstance(found, str):
+                        report.failures.append(found)
                         continue
-                    found = {document.digest: next(frames) for document in source.documents}
                     skipped = store.store_source(conn, source, concept, list(terms), found)
                     report.stored += 1
                     report.documents += len(source.documents) - len(skipped)
@@ -185,6 +182,42 @@ def _pages(source: Source | str) -> int:
     return 0 if isinstance(source, str) else sum(len(d.pages) for d in source.documents)
 
 
+def _search(batch: list[Source | str], terms: Sequence[str]) -> list[dict | str]:
+    """Each source's candidates by document digest, or the line saying why it failed.
+
+    The batch's documents are searched together; should that fail, each source
+    is searched alone, so that only the sources that fail are lost.
+    """
+    from corpus.finder import find_in_documents
+
+    def search(sources: list[Source]) -> list[dict | str]:
+        frames = iter(find_in_documents([d.pages for s in sources for d in s.documents], terms))
+        return [{d.digest: next(frames) for d in source.documents} for source in sources]
+
+    read = [source for source in batch if not isinstance(source, str)]
+    try:
+        found = iter(search(read))
+    except Exception:
+        found = iter(_alone(search, read))
+    return [source if isinstance(source, str) else next(found) for source in batch]
+
+
+def _alone(search: Callable, sources: list[Source]) -> Iterator[dict | str]:
+    for source in sources:
+        try:
+            yield search([source])[0]
+        except Exception as exc:  # whatever this file does to the search, the batch goes on
+            yield _failure(source.path, "cannot be searched", exc)
+
+
+def _failure(path: Path, what: str, exc: BaseException) -> str:
+    """A file's failure line for an unexpected exception: its type and the start of its message."""
+    message = " ".join(str(exc).split())
+    if len(message) > 200:
+        message = message[:200] + "..."
+    return f"{path}: {what} ({type(exc).__name__}{': ' if message else ''}{message})"
+
+
 def _read(file: tuple[Path, str]) -> Source | str:
     """A file's source, read by the child process of :func:`ingest`, or what went wrong."""
     path, sha256 = file
@@ -193,7 +226,9 @@ def _read(file: tuple[Path, str]) -> Source | str:
     except InputError as exc:
         return str(exc)
     except OSError as exc:
-        return f"{path}: cannot be read ({exc.strerror})"
+        return f"{path}: cannot be read ({exc.strerror or exc})"
+    except Exception as exc:  # whatever this file does to its reader, the batch goes on
+        return _failure(path, "cannot be read", exc)
 
 
 def _crashed(file: tuple[Path, str]) -> str:

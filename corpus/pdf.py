@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from collections import Counter
 from functools import cache, partial
@@ -90,14 +91,23 @@ def read_pdf(path: str | Path) -> tuple[list[str], dict[str, str]]:
         As :func:`pdf_pages`.
     """
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     path = Path(path)
     if path.stat().st_size == 0:
         raise InputError(f"{path}: empty file")
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        raise InputError(f"{path}: {_reason(str(exc))}") from None
+    # Loaded here, not by PdfDocument(path): PDFium keeps the error of the last
+    # load that failed, as a successful load does not reset it, and pypdfium2
+    # reads it also for a PDF that loads with no pages, so one file's error was
+    # blamed on a later file of the same reader. Here it is read only after a
+    # load that failed, which always sets it.
+    handle = pdfium_c.FPDF_LoadDocument(os.fsencode(path) + b"\x00", None)
+    if not handle:
+        code = pdfium_c.FPDF_GetLastError()
+        raise InputError(
+            f"{path}: {_LOAD_ERRORS.get(code, f'cannot be read as PDF (error {code})')}"
+        )
+    pdf = pdfium.PdfDocument(handle)
     try:
         info = pdf.get_metadata_dict(skip_empty=True)
         metadata = {
@@ -123,6 +133,17 @@ def read_pdf(path: str | Path) -> tuple[list[str], dict[str, str]]:
             f"{path}: no text on any page (a scan or a drawing; scanned pages need OCR first)"
         )
     return clean_pages(raw), metadata
+
+
+#: Why PDFium could not load a file, by its error code (FPDF_ERR_*).
+_LOAD_ERRORS = {
+    1: "cannot be read as PDF (PDFium: unknown error)",
+    2: "cannot be read as PDF (PDFium: file access error)",
+    3: "not a PDF, or damaged or truncated (PDFium: data format error)",
+    4: "encrypted: the PDF needs a password",
+    5: "encrypted with a security scheme PDFium does not support",
+    6: "cannot be read as PDF (PDFium: page not found or content error)",
+}
 
 
 def _reason(message: str) -> str:

@@ -21,6 +21,10 @@ from corpus.formulas import neutralise_frame, restore, restore_frame
 FieldCheck = Callable[[str], object]
 
 _MAX_REPORTED = 20
+#: The longest cell defcode reads from a CSV file, in characters: far above any
+#: definition, note or abstract, far below what would exhaust memory. A longer
+#: cell is an error that names its file, row and field.
+MAX_CELL = 4_000_000
 
 
 def whole_number(text: str) -> int:
@@ -77,23 +81,22 @@ def read_records(
         name = str(source) if isinstance(source, str | Path) else getattr(source, "name", "<csv>")
     label = name
     text = _read_text(source, label)
-    reader = csv.DictReader(io.StringIO(text))
-    header = [restore(h.strip()) for h in (reader.fieldnames or [])]
+    reader = csv_rows(text, label)
+    header = [restore(h.strip()) for h in next(reader, [])]
     missing = [c for c in required if c not in header]
     if missing:
         raise InputError(
             f"{label}: missing column(s) {', '.join(map(repr, missing))}; "
             f"the header has {header_names(header)}"
         )
-    reader.fieldnames = header
     checks = checks or {}
     columns = [*required, *optional]
     rows, problems = [], []
-    for number, raw in enumerate(reader, start=1):
-        if None in raw:
+    for number, cells in enumerate(reader, start=1):
+        if len(cells) > len(header):
             problems.append(f"{label}, row {number}: more cells than the header has columns")
             continue
-        row = {}
+        raw, row = dict(zip(header, cells, strict=False)), {}
         for column in columns:
             cell = restore((raw.get(column) or "").strip())
             if not cell:
@@ -114,6 +117,104 @@ def read_records(
     if not rows:
         raise InputError(f"{label}: no rows after the header")
     return pd.DataFrame(rows, columns=columns)
+
+
+def csv_rows(text: str, name: str) -> Iterator[list[str]]:
+    """The rows of CSV text, header first, with no cell longer than :data:`MAX_CELL`.
+
+    Blank lines are skipped, as :class:`csv.DictReader` skips them; lines may
+    end in ``\\n``, ``\\r\\n`` or ``\\r``.
+
+    Parameters
+    ----------
+    text : str
+        The whole file.
+    name : str
+        How to name the file in messages.
+
+    Yields
+    ------
+    list of str
+        The header's cells, then each row's.
+
+    Raises
+    ------
+    InputError
+        For a cell longer than :data:`MAX_CELL`, naming its row (1 is the first
+        row after the header) and field, or for text the CSV reader refuses.
+    """
+    stream = io.StringIO(text, newline="")
+    reader = csv.reader(iter(stream.readline, ""))
+    header: list[str] | None = None
+    number = 0
+    while True:
+        start = stream.tell()  # where the next row starts, to read it again if it fails
+        csv.field_size_limit(MAX_CELL)
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            where = f"{name}, row {number + 1}" if header is not None else f"{name}, header"
+            if "field limit" not in str(exc):
+                raise InputError(f"{where}: cannot be read as CSV ({exc})") from None
+            raise InputError(f"{where}{_long_cell(text, start, header)}") from None
+        if cells is None:
+            return
+        if not cells:
+            continue
+        if header is None:
+            header = cells
+        else:
+            number += 1
+        yield cells
+
+
+def _long_cell(text: str, start: int, header: list[str] | None) -> str:
+    """The field and length of the longest cell of the row at ``start``, for a message."""
+    stream = io.StringIO(text, newline="")
+    stream.seek(start)
+    csv.field_size_limit(len(text) + 1)
+    try:
+        cells = next(csv.reader(iter(stream.readline, "")))
+    finally:
+        csv.field_size_limit(MAX_CELL)
+    index = max(range(len(cells)), key=lambda i: len(cells[i]))
+    column = header[index].strip() if header is not None and index < len(header) else ""
+    field = f"field {column!r}" if column else f"column {index + 1}"
+    return f", {field}: {len(cells[index]):,} characters; a cell holds at most {MAX_CELL:,}"
+
+
+def check_cells(frame: pd.DataFrame, name: str, first_row: int = 1) -> None:
+    """Refuse a frame read from a CSV file whose text cells are longer than :data:`MAX_CELL`.
+
+    For readers, such as pandas', that have no cell limit of their own.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows as read, the first being row ``first_row`` of the file (1 is the
+        first row after the header).
+    name : str
+        How to name the file in messages.
+    first_row : int, default=1
+        The file's row number of the frame's first row.
+
+    Raises
+    ------
+    InputError
+        Naming the row and field of the first cell that is too long.
+    """
+    for column in frame.columns:
+        cells = frame[column]
+        if cells.dtype != object and not pd.api.types.is_string_dtype(cells):
+            continue
+        lengths = cells.map(len, na_action="ignore").fillna(0).to_numpy()
+        over = np.flatnonzero(lengths > MAX_CELL)
+        if over.size:
+            row = first_row + int(over[0])
+            raise InputError(
+                f"{name}, row {row}, field {column!r}: {int(lengths[over[0]]):,} characters; "
+                f"a cell holds at most {MAX_CELL:,}"
+            )
 
 
 def _read_text(source: str | Path | IO[str], label: str) -> str:
@@ -176,13 +277,21 @@ def read_texts(
         encoding="utf-8-sig",
     )
     seen = 0
-    for chunk in reader:
+    while True:
+        try:
+            chunk = next(reader, None)
+        except ValueError as exc:  # pandas' ParserError, or a UnicodeDecodeError
+            reason = " ".join(str(exc).split())
+            raise InputError(f"{path}: cannot be read as CSV ({reason})") from None
+        if chunk is None:
+            return
+        check_cells(chunk, str(path), seen + 1)
         empty = np.flatnonzero(chunk[text].str.strip().eq("").to_numpy()) + seen + 1
         if empty.size:
             rows = ", ".join(map(str, empty[:20].tolist()))
             raise InputError(f"{path}, row {rows}, field {text!r}: empty text")
         seen += len(chunk)
-        yield restore_frame(chunk).rename(columns={text: "text"})
+        yield restore_frame(chunk[["id", text]]).rename(columns={text: "text"})
 
 
 def write_csv_chunks(

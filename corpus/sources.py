@@ -7,7 +7,6 @@ row, whose single page is its title and abstract (or its definition).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -148,8 +147,16 @@ def decode_text(data: bytes, path: Path, warnings: list[str]) -> str:
     if not data.strip():
         raise InputError(f"{path}: empty file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if data.count(b"\x00") or sum(map(data.count, _CONTROL)) > len(data) / 100:
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}: marked as UTF-16 but not UTF-16 text (byte {exc.start}: {exc.reason})"
+            ) from None
+        if not text.strip() or _binary(text):
+            raise InputError(f"{path}: {'binary data, not text' if text.strip() else 'empty file'}")
+        return text
+    if _binary(data):
         raise InputError(f"{path}: binary data, not text")
     try:
         return data.decode("utf-8-sig")
@@ -161,6 +168,13 @@ def decode_text(data: bytes, path: Path, warnings: list[str]) -> str:
         text, encoding = data.decode("latin-1"), "latin-1"
     warnings.append(f"{path}: not UTF-8 (byte {not_utf8}); read as {encoding}, check its accents")
     return text
+
+
+def _binary(data: bytes | str) -> bool:
+    """Whether ``data`` holds a NUL, or control characters in more than 1 % of its places."""
+    control = _CONTROL if isinstance(data, bytes) else _CONTROL.decode("ascii")
+    nul = b"\x00" if isinstance(data, bytes) else "\x00"
+    return nul in data or sum(map(data.count, control)) > len(data) / 100
 
 
 def _page(title: str, abstract: str) -> str:
@@ -214,9 +228,9 @@ def _read_ris(text: str, source: Source) -> None:
 
 
 def _read_csv(text: str, source: Source) -> None:
-    from corpus.records import header_names, read_records
+    from corpus.records import csv_rows, header_names, read_records
 
-    header = [h.strip() for h in next(csv.reader(io.StringIO(text)), [])]
+    header = [h.strip() for h in next(csv_rows(text, str(source.path)), [])]
     column = next((c for c in ("definition", "text") if c in header), None)
     if column is None:
         raise InputError(
@@ -224,7 +238,7 @@ def _read_csv(text: str, source: Source) -> None:
             f"{header_names(header)}"
         )
     frame = read_records(
-        io.StringIO(text),
+        io.StringIO(text, newline=""),
         required=[column],
         optional=["id", "authors", "year"],
         name=str(source.path),

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
+import psutil
 import pytest
 
 from corpus.children import Ahead
+from tests.conftest import ROOT
+
+DEFCODE = Path(sys.executable).with_name("defcode")
 
 
 def _pid_and_square(n: int) -> tuple[int, int]:
@@ -92,3 +100,52 @@ def test_next_ready_says_whether_iterating_would_wait():
         assert ahead.next_ready()
         assert next(pairs) == (2, -2)
         assert not ahead.next_ready()  # nothing left
+
+
+def _killed_parent_leaves_no_child(command: list[str], cwd: Path) -> list[psutil.Process]:
+    """Start ``command``, wait for its first child, ``kill -9`` it; the descendants still alive
+    5 s later (killed then, so that a failing test leaves no orphan)."""
+    parent = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
+    try:
+        started = time.monotonic()
+        children = []
+        while not children and parent.poll() is None and time.monotonic() - started < 60:
+            time.sleep(0.05)
+            children = psutil.Process(parent.pid).children(recursive=True)
+        assert children, "no child was started"
+        time.sleep(0.3)  # the child's initializer has run
+        children = psutil.Process(parent.pid).children(recursive=True)
+    finally:
+        parent.kill()
+        parent.wait()
+    _, alive = psutil.wait_procs(children, timeout=5)
+    for child in alive:
+        child.kill()
+    return alive
+
+
+_SLEEPER = """
+import sys, threading, time
+import corpus.children as children
+if "no-prctl" in sys.argv:  # only the thread that waits for the parent
+    children._parent_death_signal = lambda: None
+if "threads" in sys.argv:  # children come from a fork server
+    threading.Thread(target=time.sleep, args=(120,), daemon=True).start()
+with children.Ahead([120, 0], time.sleep, depth=2) as pairs:
+    list(pairs)
+"""
+
+
+@pytest.mark.parametrize("how", ["fork", "no-prctl", "threads"])
+def test_children_exit_when_their_parent_is_killed(tmp_path, how):
+    command = [sys.executable, "-c", _SLEEPER, how]
+    assert _killed_parent_leaves_no_child(command, ROOT) == []
+
+
+def test_the_reader_of_defcode_ingest_exits_when_ingest_is_killed(tmp_path):
+    sentence = "A cluster is a group of linked firms number {} in one region."
+    text = " ".join(sentence.format(n) for n in range(20_000))  # searched for seconds
+    for n in range(3):
+        (tmp_path / f"paper{n}.txt").write_text(text)
+    command = [str(DEFCODE), "ingest", str(tmp_path), "--db", str(tmp_path / "c.db"), "-q"]
+    assert _killed_parent_leaves_no_child(command, tmp_path) == []
