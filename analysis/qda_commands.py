@@ -149,6 +149,7 @@ def import_(
         typer.Option(
             "--max-entry-size",
             min=1,
+            metavar="MIB",
             help="The most MiB one entry of the archive (project.qde, a source's text) may "
             "hold, decompressed.",
         ),
@@ -158,6 +159,7 @@ def import_(
         typer.Option(
             "--max-total-size",
             min=1,
+            metavar="MIB",
             help="The most MiB the entries read from the archive may hold together.",
         ),
     ] = MAX_TOTAL_MIB,
