@@ -152,11 +152,10 @@ def import_project(
         broken (bad CRC, broken compressed data), holds a name twice, or an
         entry read is encrypted, compressed with a method other than deflate,
         or larger than the limits. Naming the file and, for every problem,
-        its line and GUID: a coding
-        whose code is not in the CodeBook, maps to no category or is a
-        scheme's parent code; a selection outside its source's text; an
-        unknown user or note; a value the codebook refuses; an item the store
-        holds with another text. Then nothing is stored.
+        its line and GUID: a coding whose code is not in the CodeBook, maps to
+        no category or is a scheme's parent code; a selection outside its
+        source's text; an unknown user or note; a value the codebook refuses;
+        an item the store holds with another text. Then nothing is stored.
     """
     path = Path(path)
     with _Archive(path, max_entry_size, max_total_size) as archive:
