@@ -31,6 +31,10 @@ CodebookOption = Annotated[
     typer.Option("--codebook", help="Codebook YAML; the bundled cluster codebook when omitted."),
 ]
 DbOption = Annotated[Path, typer.Option("--db", help="The coding store (SQLite).")]
+# coding.qdpx_import's MAX_ENTRY_SIZE and MAX_TOTAL_SIZE in MiB, kept here for a fast --help
+# (tests check they agree).
+MAX_ENTRY_MIB = 256
+MAX_TOTAL_MIB = 1024
 
 
 def _schemes(book: Codebook) -> str:
@@ -140,11 +144,32 @@ def import_(
         Path | None,
         typer.Option("--codebook-out", help="Write the codebook the import coded with (YAML)."),
     ] = None,
+    max_entry_size: Annotated[
+        int,
+        typer.Option(
+            "--max-entry-size",
+            min=1,
+            metavar="MIB",
+            help="The most MiB one entry of the archive (project.qde, a source's text) may "
+            "hold, decompressed.",
+        ),
+    ] = MAX_ENTRY_MIB,
+    max_total_size: Annotated[
+        int,
+        typer.Option(
+            "--max-total-size",
+            min=1,
+            metavar="MIB",
+            help="The most MiB the entries read from the archive may hold together.",
+        ),
+    ] = MAX_TOTAL_MIB,
 ) -> None:
     """Store a project's selections as items and its codings as decisions, all or nothing.
 
     The ``--codebook-out`` file is opened before anything is stored, so that a
-    path that cannot be written fails the command with nothing imported.
+    path that cannot be written fails the command with nothing imported. An
+    archive entry larger than the limits, broken or encrypted is refused (see
+    docs/refi-qda-safety.md).
 
     Examples:
 
@@ -165,7 +190,13 @@ def import_(
             kept = None if codebook_out is None else stack.enter_context(atomic_open(codebook_out))
             conn = store_or_exit(db)
             try:
-                report = import_project(file, conn, book)
+                report = import_project(
+                    file,
+                    conn,
+                    book,
+                    max_entry_size=max_entry_size * 2**20,
+                    max_total_size=max_total_size * 2**20,
+                )
             finally:
                 conn.close()
             if kept is not None:

@@ -261,19 +261,51 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         raise InputError(
             f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
         ) from None
+    except RecursionError:
+        raise InputError(f"{path}: not valid YAML (lists or mappings nested too deep)") from None
     return _Builder(str(path)).codebook(document)
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader that remembers the line of every mapping key."""
+_INTERNAL = ("__line__", "__lines__")
+
+
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's, when built
+    """A safe YAML loader that remembers the line of every mapping key.
+
+    Aliases are not copied (a "billion laughs" document stays its own size),
+    and libyaml refuses nesting deeper than 1,000.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        # PyYAML's scalar constructors fail this way on 2024-13-45, 5,000 digits, "!!int",
+        # "!!bool abc" or "!!timestamp 1".
+        except (ValueError, OverflowError, LookupError, AttributeError) as exc:
+            if not isinstance(node, yaml.ScalarNode):
+                raise
+            shown = f"{node.value[:20]}..." if len(node.value) > 20 else node.value
+            kind = node.tag.rpartition(":")[2]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown!r} is not a valid {kind} ({exc})", node.start_mark
+            ) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
         mapping = super().construct_mapping(node, deep=True)
         mapping["__line__"] = node.start_mark.line + 1
         mapping["__lines__"] = {
-            key.value: key.start_mark.line + 1 for key, _ in node.value if hasattr(key, "value")
+            key.value: key.start_mark.line + 1
+            for key, _ in node.value
+            if isinstance(key, yaml.ScalarNode)
         }
         return mapping
+
+
+def _name(key: Any) -> str | None:
+    """A mapping key as a name (text or a number), or None."""
+    if isinstance(key, bool) or not isinstance(key, str | int | float):
+        return None
+    return str(key)
 
 
 class _Builder:
@@ -296,7 +328,10 @@ class _Builder:
             self.problems.append(f"{self.path}: {where}: expected a mapping of fields")
             return False
         for name in node:
-            if name.startswith("__") or name in allowed:
+            if name in _INTERNAL or name in allowed:
+                continue
+            if not isinstance(name, str):
+                self.problem(node, None, where, f"field name {name!r} is not text")
                 continue
             close = difflib.get_close_matches(name, sorted(allowed), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -332,14 +367,19 @@ class _Builder:
             raise InputError(f"{self.path}: 1 problem(s)", self.problems)
         schemes: dict[str, Scheme] = {}
         raw = doc.get("schemes")
-        if not isinstance(raw, dict) or not [k for k in raw if not k.startswith("__")]:
+        if not isinstance(raw, dict) or not [k for k in raw if k not in _INTERNAL]:
             self.problem(doc, "schemes", where, "expected a mapping of one or more schemes")
         else:
-            for name, node in raw.items():
-                if not name.startswith("__"):
-                    scheme = self.scheme(str(name), node)
-                    if scheme is not None:
-                        schemes[scheme.name] = scheme
+            for key, node in raw.items():
+                name = _name(key)
+                if key in _INTERNAL:
+                    continue
+                if name is None:
+                    self.problem(raw, None, where, f"scheme name {key!r} is not text")
+                    continue
+                scheme = self.scheme(name, node)
+                if scheme is not None:
+                    schemes[scheme.name] = scheme
         report = self.report(doc["report"], schemes) if "report" in doc else None
         book = Codebook(
             concept=self.text(doc, "concept", where),
@@ -487,4 +527,4 @@ class _Builder:
 
 def _keys(node: dict) -> list[Any]:
     """A loaded mapping's own keys, without the loader's line marks."""
-    return [key for key in node if not str(key).startswith("__")]
+    return [key for key in node if key not in _INTERNAL]

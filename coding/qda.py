@@ -66,7 +66,15 @@ CODE_KEYS = frozenset({"Scheme", "Multiple", "Label", "Keywords", "Example", "Ac
 SET_KEYS = frozenset({"Concept", "Terms", "Source"})
 FIELD = re.compile(r"^([A-Z][a-z]+(?: [a-z]+)*):(?: (.*))?$")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+#: How deep elements may nest in a codebook or project; defcode writes 7 levels, and
+#: libxml2 stops at 256 on its own (its ``huge_tree`` option, which lifts that, stays off).
+MAX_XML_DEPTH = 100
+# Entities are not expanded (entity references stay as they are written), nothing is
+# fetched, and comments and processing instructions are dropped so they cannot split a text.
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True
+)
+_TOO_DEEP = etree.XPath(f"({'/*' * (MAX_XML_DEPTH + 1)})[1]")
 #: How many lines above the end of a start tag :func:`start_line` looks for its beginning.
 _TAG_LINES = 100
 _XSD_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
@@ -506,12 +514,21 @@ def parse_xml(data: bytes, where: str) -> etree._Element:
     Raises
     ------
     InputError
-        Naming ``where`` and the line, when it is not well-formed.
+        Naming ``where`` and the line, when it is not well-formed, nests elements
+        more than :data:`MAX_XML_DEPTH` deep or goes past libxml2's limits (a text
+        node over 10,000,000 bytes, entities that expand too much).
     """
+    too_deep = f"elements nested more than {MAX_XML_DEPTH} deep"
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
+        if "Excessive depth" in exc.msg:
+            raise InputError(f"{where}, line {exc.lineno}: {too_deep}") from None
         raise InputError(f"{where}, line {exc.lineno}: not well-formed XML ({exc.msg})") from None
+    deep = _TOO_DEEP(root)
+    if deep:
+        raise InputError(f"{where}, line {deep[0].sourceline}: {too_deep}")
+    return root
 
 
 def text_lines(data: bytes) -> list[str]:
@@ -541,7 +558,18 @@ def start_line(node: etree._Element, lines: list[str] | None) -> int:
 def description(node: etree._Element) -> str:
     """The text of the element's ``Description`` child, or ``""``."""
     found = node.find("{*}Description")
-    return (found.text or "") if found is not None else ""
+    return text_of(found) if found is not None else ""
+
+
+def text_of(node: etree._Element) -> str:
+    """All the text inside an element; an entity reference stays as written (``&name;``).
+
+    Examples
+    --------
+    >>> text_of(etree.fromstring("<Description>A <!-- x -->B</Description>"))
+    'A B'
+    """
+    return "".join(node.itertext())
 
 
 def add_description(node: etree._Element, namespace: str, text: str) -> None:

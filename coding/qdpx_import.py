@@ -19,12 +19,18 @@ From another program (NVivo, ATLAS.ti, MAXQDA, QualCoder):
 
 Nothing is stored unless everything is right: every problem is reported with
 its line and GUID, and the import is one transaction.
+
+The archive is read defensively (see ``docs/refi-qda-safety.md``): only
+stored and deflated entries, none encrypted, no name twice; an entry is read
+in chunks, and refused as soon as its declared or decompressed size passes
+``max_entry_size``, or what the archive gave so far passes ``max_total_size``.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +52,7 @@ from coding.qda import (
     squash,
     start_line,
     text_lines,
+    text_of,
     to_timestamp,
 )
 from coding.qdpx import ITEM_TEXT, SELECTION_KEYS, SOURCE_KEYS, QdpxReport
@@ -53,7 +60,21 @@ from coding.store import check_value, now
 from corpus.errors import InputError
 from corpus.store import transaction
 
-__all__ = ["import_project"]
+__all__ = ["MAX_ENTRY_SIZE", "MAX_TOTAL_SIZE", "import_project"]
+
+#: The most bytes one entry of an archive may give: 256 MiB, ten times the project.qde of
+#: a large project (a 20 MB project.qde holds some 50,000 codings) and over a hundred
+#: times a book's text; parsing a project.qde that size takes a few GB of memory.
+MAX_ENTRY_SIZE = 256 * 2**20
+#: The most bytes all the entries read from one archive may give together: 1 GiB.
+MAX_TOTAL_SIZE = 2**30
+_CHUNK = 2**20
+_ENCRYPTED = 0x1
+#: Python's zipfile decompresses other methods (bzip2, LZMA) with no bound on the output
+#: of one read, so a few compressed bytes could fill the memory before any check.
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_METHOD_NAMES = {9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard", 95: "xz", 98: "PPMd"}
+_WINZIP_AES = 99
 
 
 @dataclass
@@ -94,7 +115,12 @@ class _Decision:
 
 
 def import_project(
-    path: str | Path, conn: sqlite3.Connection, codebook: Codebook | None = None
+    path: str | Path,
+    conn: sqlite3.Connection,
+    codebook: Codebook | None = None,
+    *,
+    max_entry_size: int = MAX_ENTRY_SIZE,
+    max_total_size: int = MAX_TOTAL_SIZE,
 ) -> QdpxReport:
     """Store a ``.qdpx`` project's selections as items and its codings as decisions.
 
@@ -110,6 +136,10 @@ def import_project(
         :func:`coding.qda.map_codes`). When omitted, the codebook is made from
         the project's CodeBook as :func:`coding.qda.qdc_to_codebook` does, and
         returned in the report.
+    max_entry_size, max_total_size : int
+        The most bytes one entry of the archive, and all the entries read
+        together, may give when decompressed (entries that are not read, such
+        as pictures or video, do not count).
 
     Returns
     -------
@@ -118,18 +148,17 @@ def import_project(
     Raises
     ------
     InputError
-        Naming the file and, for every problem, its line and GUID: a coding
-        whose code is not in the CodeBook, maps to no category or is a
-        scheme's parent code; a selection outside its source's text; an
-        unknown user or note; a value the codebook refuses; an item the store
-        holds with another text. Then nothing is stored.
+        Naming the file and entry when the archive is not a ZIP archive, is
+        broken (bad CRC, broken compressed data), holds a name twice, or an
+        entry read is encrypted, compressed with a method other than deflate,
+        or larger than the limits. Naming the file and, for every problem,
+        its line and GUID: a coding whose code is not in the CodeBook, maps to
+        no category or is a scheme's parent code; a selection outside its
+        source's text; an unknown user or note; a value the codebook refuses;
+        an item the store holds with another text. Then nothing is stored.
     """
     path = Path(path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise InputError(f"{path}: not a .qdpx (ZIP) archive ({exc})") from None
-    with archive:
+    with _Archive(path, max_entry_size, max_total_size) as archive:
         reader = _ProjectReader(path, archive)
         reader.read(codebook)
     if reader.problems:
@@ -141,12 +170,104 @@ def import_project(
     return reader.report
 
 
+def _size(size: int) -> str:
+    """A number of bytes as people read it, e.g. ``"4,000,000,000 bytes (3,815 MiB)"``."""
+    mib = f" ({size / 2**20:,.0f} MiB)" if size >= 2**20 else ""
+    return f"{size:,} bytes{mib}"
+
+
+class _Archive:
+    """A ZIP archive whose entries are read in chunks, within size limits.
+
+    Every ZIP error, and every entry defcode will not read, is an InputError
+    naming the file and the entry.
+    """
+
+    def __init__(self, path: Path, max_entry_size: int, max_total_size: int) -> None:
+        self.path = path
+        self.max_entry_size, self.left = max_entry_size, max_total_size
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (OSError, EOFError, ValueError, zipfile.BadZipFile) as exc:
+            raise InputError(f"{path}: not a .qdpx (ZIP) archive ({exc})") from None
+        #: The entries by their name case folded: paths in a project ignore case.
+        self.members: dict[str, str] = {}
+        for name in self.zip.namelist():
+            other = self.members.setdefault(name.casefold(), name)
+            if other is not name:
+                self.zip.close()
+                same = "twice" if other == name else f"twice, as {other!r} and {name!r}"
+                raise InputError(f"{path}: the archive holds the entry {name!r} {same}")
+
+    def __enter__(self) -> _Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.zip.close()
+
+    def read(self, name: str) -> bytes:
+        """The entry's bytes, decompressed and checked.
+
+        Raises
+        ------
+        InputError
+            When the entry is encrypted, compressed with a method other than
+            deflate, broken, or gives more bytes than the limits allow.
+        """
+        info = self.zip.getinfo(name)
+        where = f"{self.path}, {name}"
+        if info.flag_bits & _ENCRYPTED or info.compress_type == _WINZIP_AES:
+            raise InputError(f"{where}: the entry is encrypted; give an archive without password")
+        if info.compress_type not in _METHODS:
+            method = _METHOD_NAMES.get(info.compress_type, "unknown")
+            raise InputError(
+                f"{where}: compression method {info.compress_type} ({method}) is not read; "
+                "only stored and deflated entries are"
+            )
+        limit = min(self.max_entry_size, self.left)
+        if info.file_size > limit:
+            raise InputError(f"{where}: {self._over(info.file_size, 'declares')}")
+        chunks, size = [], 0
+        try:
+            with self.zip.open(info) as stream:
+                while size <= limit and (chunk := stream.read(_CHUNK)):
+                    chunks.append(chunk)
+                    size += len(chunk)
+        except (
+            OSError,
+            EOFError,
+            RuntimeError,
+            NotImplementedError,
+            zipfile.BadZipFile,
+            zlib.error,
+        ) as exc:
+            reason = "its data end early" if isinstance(exc, EOFError) else str(exc) or repr(exc)
+            if isinstance(exc, OSError) and exc.strerror:
+                reason = exc.strerror
+            raise InputError(f"{where}: a broken entry ({reason})") from None
+        if size > limit:
+            raise InputError(f"{where}: {self._over(size, 'gives over')}")
+        self.left -= size
+        return b"".join(chunks)
+
+    def _over(self, size: int, verb: str) -> str:
+        if size > self.max_entry_size:
+            return (
+                f"{verb} {_size(size)} decompressed, over the limit of "
+                f"{_size(self.max_entry_size)} per entry (--max-entry-size)"
+            )
+        return (
+            f"{verb} {_size(size)} decompressed, over the {_size(self.left)} left of the "
+            "limit on the archive's total (--max-total-size)"
+        )
+
+
 class _ProjectReader:
     """Read one ``.qdpx`` archive, collecting every problem with its line and GUID."""
 
-    def __init__(self, path: Path, archive: zipfile.ZipFile) -> None:
+    def __init__(self, path: Path, archive: _Archive) -> None:
         self.archive = archive
-        self.members = {name.casefold(): name for name in archive.namelist()}
+        self.members = archive.members
         member = self._qde(path)
         self.where = f"{path}, {member}"
         data = archive.read(member)
@@ -227,7 +348,7 @@ class _ProjectReader:
         """The plain text of a source or note: inline, or a file inside the archive."""
         content = node.find("{*}PlainTextContent")
         if content is not None:
-            return lf(content.text or "")
+            return lf(text_of(content))
         where = node.get("plainTextPath") or ""
         label = f"{what} {norm_guid(node.get('guid', ''))}"
         if not where:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import textwrap
+import time
+import tracemalloc
 
 import pytest
 
@@ -109,3 +111,103 @@ def test_repeated_code_and_bad_yaml_are_reported(tmp_path):
     bad = write(tmp_path, "concept: [unclosed\n")
     with pytest.raises(InputError, match=r"line 2: not valid YAML"):
         load_codebook(bad)
+
+
+CATEGORY = "{code: a, description: b}"
+LAUGHS = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]\n" for n in range(1, 10)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a\n- b\n", ": codebook: expected a mapping of fields"),
+        ("", ": codebook: expected a mapping of fields"),
+        ("1: x\nconcept: x\nschemes: {s: {categories: [%s]}}\n", "line 1: codebook: field name 1 "),
+        ("concept: x\n~: y\nschemes: {s: {categories: [%s]}}\n", "field name None is not text"),
+        ("concept: x\nschemes: {true: {categories: [%s]}}\n", "scheme name True is not text"),
+        (
+            "concept: 2024-13-45\nschemes: {}\n",
+            ", line 1: not valid YAML ('2024-13-45' is not a valid timestamp (month must be in "
+            "1..12))",
+        ),
+        ("concept: !!int abc\n", ", line 1: not valid YAML ('abc' is not a valid int ("),
+        ("concept: !!float abc\n", ", line 1: not valid YAML ('abc' is not a valid float ("),
+        ("concept: !!int\n", ", line 1: not valid YAML ('' is not a valid int (string index"),
+        ("concept: !!bool abc\n", ", line 1: not valid YAML ('abc' is not a valid bool ('abc'))"),
+        ("concept: !!timestamp 1\n", ", line 1: not valid YAML ('1' is not a valid timestamp ("),
+        (f"concept: {'9' * 5000}\n", "('99999999999999999999...' is not a valid int"),
+        ("concept: x\nterms: &t [*t]\n", ", line 2: not valid YAML (found unconstructable"),
+        ("concept: !!python/object/apply:os.system [echo]\n", "could not determine a constructor"),
+        ("concept: x\nschemes: " + "[" * 5000 + "]" * 5000, "maximum nesting depth"),
+        ("concept: x\nschemes: " + "[" * 600 + "]" * 600, "nested too deep"),
+        ("concept: x\n__x: 1\nschemes: {s: {categories: [%s]}}\n", "field '__x': unknown field"),
+    ],
+    ids=[
+        "list",
+        "empty",
+        "int-key",
+        "null-key",
+        "bool-scheme",
+        "bad-date",
+        "bad-int",
+        "bad-float",
+        "empty-int",
+        "bad-bool",
+        "bad-timestamp",
+        "5000-digits",
+        "recursive",
+        "python-tag",
+        "5000-deep",
+        "600-deep",
+        "dunder-field",
+    ],
+)
+def test_odd_yaml_is_one_input_error(tmp_path, text, message):
+    path = write(tmp_path, text.replace("%s", CATEGORY))
+    started = time.perf_counter()
+    with pytest.raises(InputError) as error:
+        load_codebook(path)
+    assert time.perf_counter() - started < 1.0
+    assert message in str(error.value)
+    assert str(error.value).startswith(str(path))
+
+
+def test_yaml_aliases_are_not_expanded(tmp_path):
+    # Nine levels of nine aliases would be 387 million strings expanded.
+    path = tmp_path / "laughs.yaml"
+    path.write_text(
+        "laughs:\n"
+        + "".join(f"  {line}\n" for line in LAUGHS.splitlines())
+        + f"concept: x\nterms: *a9\nschemes: {{s: {{categories: [{CATEGORY}], label: *a9}}}}\n",
+        encoding="utf-8",
+    )
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(InputError) as error:
+        load_codebook(path)
+    assert time.perf_counter() - started < 1.0
+    assert tracemalloc.get_traced_memory()[1] < 8 * 2**20
+    tracemalloc.stop()
+    assert error.value.problems == [
+        f"{path}, line 1: codebook, field 'laughs': unknown field; fields: concept, definition, "
+        "report, schemes, source, terms",
+        f"{path}, line 14: scheme 's', field 'label': expected text",
+        f"{path}, line 13: codebook, field 'terms': expected a list of non-empty texts",
+    ]
+
+
+def test_codebook_validate_gives_one_error_line_for_odd_yaml(tmp_path):
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+
+    path = write(tmp_path, "concept: 2024-13-45\nschemes: {1.5: x, false: y}\n")
+    result = CliRunner().invoke(app, ["codebook", "validate", str(path)])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("error:")] == [
+        f"error: {path}, line 1: not valid YAML ('2024-13-45' is not a valid timestamp (month "
+        "must be in 1..12))"
+    ]
+    assert "Traceback" not in result.output
