@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from analysis.exits import codebook_or_exit, fail, store_or_exit
+from analysis.exits import codebook_or_exit, fail, store_codebook_or_exit, store_or_exit
 
 if TYPE_CHECKING:
     from coding.codebook import Codebook
@@ -86,7 +86,7 @@ def export(
     from corpus.errors import InputError
 
     conn = store_or_exit(db, existing=True)
-    book = codebook_or_exit(codebook)
+    book = store_codebook_or_exit(conn, db, codebook)
     sources = ("human", "import", "model") if model else ("human", "import")
     try:
         report = export_project(conn, out, book, sources=sources)
@@ -120,17 +120,31 @@ def import_(
         typer.Option("--codebook-out", help="Write the codebook the import coded with (YAML)."),
     ] = None,
 ) -> None:
-    """Store a project's selections as items and its codings as decisions, all or nothing."""
+    """Store a project's selections as items and its codings as decisions, all or nothing.
+
+    On a store that records a codebook, the project's codes map to it; the
+    codebook the import coded with is recorded on a store that records none.
+    """
+    from coding import store
+    from coding.codebook import parse_codebook
     from coding.qda import codebook_to_yaml
     from coding.qdpx_import import import_project
     from corpus.errors import InputError
 
     if not file.is_file():
         fail(f"{file}: no such file")
-    book = codebook_or_exit(codebook) if codebook is not None else None
     conn = store_or_exit(db)
+    book = codebook_or_exit(codebook) if codebook is not None else None
     try:
+        recorded = store.recorded_codebook(conn)
+        if recorded is not None:
+            book = store_codebook_or_exit(conn, db, codebook)
         report = import_project(file, conn, book)
+        if recorded is None and len(store.items(conn, removed=True)):
+            used = report.codebook
+            store.record_codebook(
+                conn, used if used.text else parse_codebook(codebook_to_yaml(used), used.path)
+            )
     except InputError as exc:
         fail(str(exc))
     finally:
