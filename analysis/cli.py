@@ -710,9 +710,11 @@ def _register_items(conn, db, input, from_candidates, min_score, codebook) -> No
             added = store.add_bundled_items(conn, book)
     except (InputError, ValueError) as exc:
         fail(f"{db}: {exc}" if isinstance(exc, ValueError) else str(exc))
-    if store.recorded_codebook(conn) is None and len(store.items(conn, removed=True)):
-        store.record_codebook(conn, book)
-        typer.echo(f"{db}: recorded codebook {book.describe()} as this store's")
+    try:
+        if len(store.items(conn, removed=True)) and store.record_codebook(conn, book):
+            typer.echo(f"{db}: recorded codebook {book.describe()} as this store's")
+    except InputError as exc:
+        fail(f"{db}: {exc}")
     total = len(store.items(conn))
     typer.echo(f"{db}: {added} new item(s) of {book.concept!r}; {total} in all")
 

@@ -355,7 +355,14 @@ def _check_decisions(
         if not str(coder).strip():
             problems.append((row, "coder", "empty"))
         if scheme not in codebook.schemes:
-            problems.append((row, "scheme", f"{scheme!r} is not a scheme of the codebook"))
+            problems.append(
+                (
+                    row,
+                    "scheme",
+                    f"{scheme!r} is not a scheme of codebook {codebook.concept!r}; schemes: "
+                    + ", ".join(map(repr, codebook.schemes)),
+                )
+            )
             continue
         try:
             check_value(codebook.schemes[scheme], value)
@@ -704,24 +711,44 @@ def recorded_codebook(conn: sqlite3.Connection) -> Codebook | None:
     return parse_codebook(yaml_text, f"{path or 'codebook'} (as recorded in the store)")
 
 
-def record_codebook(conn: sqlite3.Connection, codebook: Codebook) -> None:
-    """Record ``codebook`` as the store's.
+def record_codebook(conn: sqlite3.Connection, codebook: Codebook) -> bool:
+    """Record ``codebook`` as the store's, unless the store records it already.
+
+    Returns
+    -------
+    bool
+        Whether it was recorded now (False: the store recorded it already).
 
     Raises
     ------
+    InputError
+        When the store records another codebook (see :func:`store_codebook`).
     ValueError
-        When the store records a codebook already, or ``codebook`` has no YAML text.
+        When ``codebook`` has no YAML text.
     """
     if not codebook.text:
         raise ValueError(f"codebook {codebook.concept!r} has no YAML text to record")
     with transaction(conn):
-        if conn.execute("SELECT 1 FROM codebooks").fetchone():
-            raise ValueError("the store records a codebook already")
-        conn.execute(
-            "INSERT INTO codebooks (concept, sha256, yaml, path, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (codebook.concept, codebook.sha256, codebook.text, codebook.path, now()),
-        )
+        row = conn.execute("SELECT sha256 FROM codebooks ORDER BY seq LIMIT 1").fetchone()
+        if row is None:
+            conn.execute(
+                "INSERT INTO codebooks (concept, sha256, yaml, path, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (codebook.concept, codebook.sha256, codebook.text, codebook.path, now()),
+            )
+            return True
+    if row[0] != codebook.sha256:
+        raise _other_codebook(recorded_codebook(conn), codebook)
+    return False
+
+
+def _other_codebook(recorded: Codebook, given: Codebook) -> InputError:
+    where = f" ({given.path})" if given.path else ""
+    return InputError(
+        f"the store records codebook {recorded.describe()}; the codebook given{where} "
+        f"is {given.describe()}; a store is coded with one codebook: give the store's "
+        "(or none) or start another store"
+    )
 
 
 def store_codebook(
@@ -760,12 +787,7 @@ def store_codebook(
     recorded = recorded_codebook(conn)
     if recorded is not None:
         if given is not None and given.sha256 != recorded.sha256:
-            where = f" ({given.path})" if given.path else ""
-            raise InputError(
-                f"the store records codebook {recorded.describe()}; the codebook given{where} "
-                f"is {given.describe()}; a store is coded with one codebook: give the store's "
-                "(or none) or start another store"
-            )
+            raise _other_codebook(recorded, given)
         return recorded, notes
     concepts = sorted(c for (c,) in conn.execute("SELECT DISTINCT concept FROM items"))
     book = given
@@ -783,8 +805,7 @@ def store_codebook(
             f"given is of concept {book.concept!r}"
         )
     had_items = bool(concepts)
-    if record or (record is None and had_items):
-        record_codebook(conn, book)
-        if had_items:
-            notes.append(f"recorded codebook {book.describe()} as this store's (it had none)")
+    wanted = record or (record is None and had_items)
+    if wanted and record_codebook(conn, book) and had_items:
+        notes.append(f"recorded codebook {book.describe()} as this store's (it had none)")
     return book, notes
