@@ -314,19 +314,33 @@ def ingest(
     db: DbOption,
     concept: ConceptOption = "cluster",
     codebook: CodebookOption = None,
+    meta: Annotated[
+        Path | None,
+        typer.Option(
+            "--meta",
+            help="CSV of path, key, authors, year: set (or override) documents' metadata; "
+            "a relative path is taken from the CSV's folder.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Store documents and their pages, and find the sentences that may define the concept.
 
     A bad file is reported on stderr and skipped; the exit status is 1 when any
-    file failed. Files already stored unchanged are skipped.
+    file failed. Files already stored unchanged are skipped (with --meta, their
+    authors and year are set). A PDF's year is taken from its first page or
+    document information when found (never its creation date).
     """
     from corpus.errors import InputError
     from corpus.ingest import ingest as run
+    from corpus.ingest import read_meta
 
     name, terms = _concept(concept, codebook)
     try:
-        report = run(paths, db, name, terms, progress=_progress("ingesting files", quiet))
+        rows = read_meta(meta) if meta is not None else None
+        report = run(
+            paths, db, name, terms, progress=_progress("ingesting files", quiet), meta=rows
+        )
     except InputError as exc:
         fail(str(exc))
     for line in report.warnings:
@@ -733,6 +747,9 @@ def _list_items(conn, db: Path) -> None:
     from coding import store
 
     found = store.items(conn, removed=True)
+    sources = store.item_sources(conn, found)
+    found["authors"] = found["id"].map(sources["authors"])
+    found["year"] = found["id"].map(sources["year"]).astype("Int64")
     decided = store.history(conn, sources=["human", "import"]).groupby("item").size()
     found["decisions"] = found["id"].map(decided).fillna(0).astype(int)
     found["text"] = found["text"].str.slice(0, 60)

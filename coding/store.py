@@ -657,7 +657,28 @@ def agreed(
         NA where the item is not coded or its coders disagree unresolved.
     """
     schemes = list(codebook.schemes) if schemes is None else list(schemes)
-    found = items(conn, codebook.concept).set_index("id")
+    found = items(conn, codebook.concept)
+    frame = item_sources(conn, found)
+    frame["definition"] = found.set_index("id")["text"]
+    for scheme in schemes:
+        frame[scheme] = consensus(conn, scheme).reindex(frame.index)
+    return frame.rename_axis("id").reset_index()
+
+
+def item_sources(conn: sqlite3.Connection, found: pd.DataFrame) -> pd.DataFrame:
+    """The authors and year of each item of ``found`` (a frame of :func:`items`).
+
+    From the item itself (a CSV of items may give them), else from its
+    document in the corpus, else, for the bundled definitions, from the
+    paper's Table 2.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the items' ids; columns ``authors`` (empty when unknown) and
+        ``year`` (``Int64``, missing when unknown).
+    """
+    found = found.set_index("id")
     meta = pd.read_sql_query("SELECT key AS doc, authors, year FROM documents", conn)
     meta = meta.replace("", None).drop_duplicates("doc").set_index("doc")
     frame = pd.DataFrame(index=found.index)
@@ -669,12 +690,9 @@ def agreed(
         ids = found.index.to_series()
         for column in ("authors", "year"):
             frame[column] = frame[column].combine_first(ids.map(table2[column]))
-    frame["definition"] = found["text"]
-    for scheme in schemes:
-        frame[scheme] = consensus(conn, scheme).reindex(frame.index)
     frame["authors"] = frame["authors"].fillna("")
     frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
-    return frame.rename_axis("id").reset_index()
+    return frame
 
 
 def remove_item(conn: sqlite3.Connection, item: str, note: str = "") -> int:

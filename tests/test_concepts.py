@@ -8,9 +8,12 @@ Its definitions are made up for the test.
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 from typer.testing import CliRunner
 
 from analysis.cli import app
@@ -19,6 +22,7 @@ from coding.codebook import bundled_codebook_path, load_codebook
 from coding.definitions import load_definitions
 from coding.model import degenerate, learnable, load_model, train
 from corpus.errors import InputError
+from corpus.pdf import publication_year
 
 runner = CliRunner()
 
@@ -394,3 +398,71 @@ def test_a_store_of_another_concept_without_a_record_needs_its_codebook(work, tm
     with pytest.raises(InputError, match="records codebook 'business model'"):
         store.store_codebook(conn, load_codebook())
     conn.close()
+
+
+@pytest.mark.parametrize(
+    ("page", "described", "year"),
+    [
+        ("Journal of Testing 3 (2019) 1-9\nA title\nPorter (1998) wrote", "", "2019"),
+        ("A title\nbody text\n© 2017 Elsevier Ltd. All rights reserved.", "", "2017"),
+        ("A title", "Research Policy, 48 (2016) 1-9", "2016"),
+        ("A title\nPublished online: 3 May 2015\n", "", "2015"),
+        ("A title\n" + "line\n" * 20 + "as Porter (1998) says", "", ""),
+        ("A title (1850) and (2999)", "", ""),
+    ],
+)
+def test_a_pdfs_year_comes_from_its_first_page_or_description(page, described, year):
+    assert publication_year(page, described) == year
+
+
+def _pdf(path, lines: list[str]):
+    pdf = FPDF(format="A4")
+    pdf.set_creation_date(datetime(2010, 1, 1, tzinfo=UTC))
+    pdf.set_font("helvetica", size=11)
+    pdf.add_page()
+    for line in lines:
+        pdf.multi_cell(0, 6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.output(str(path))
+    return path
+
+
+def test_ingest_takes_a_pdfs_year_and_meta_sets_key_authors_and_year(work, tmp_path):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    body = (
+        "A business model is the way a firm creates value for its customers and earns "
+        "revenue from what it offers."
+    )
+    _pdf(papers / "cited.pdf", ["Journal of Testing 3 (2019) 1-9", "Business models", body])
+    _pdf(papers / "bare.pdf", ["Business models again", body.replace("way", "manner")])
+    db = tmp_path / "review.db"
+    result = _invoke("ingest", papers, "--db", db, "--codebook", work["book"])
+    assert result.exit_code == 0, result.output
+    conn = store.open_store(db)
+    years = dict(conn.execute("SELECT key, year FROM documents").fetchall())
+    assert years == {"cited": "2019", "bare": ""}  # the creation date (2010) is no year
+    conn.close()
+    meta = _write(
+        tmp_path / "meta.csv",
+        "path,key,authors,year\npapers/bare.pdf,,Gray and Hale,2021\npapers/none.pdf,,X,2000\n",
+    )
+    result = _invoke("ingest", papers, "--db", db, "--codebook", work["book"], "--meta", meta)
+    assert result.exit_code == 0, result.output
+    assert "row 2: " in result.stderr
+    assert "none.pdf is not among the files ingested" in result.stderr
+    conn = store.open_store(db)
+    rows = conn.execute("SELECT key, authors, year FROM documents ORDER BY key").fetchall()
+    assert rows == [("bare", "Gray and Hale", "2021"), ("cited", "", "2019")]
+    conn.close()
+    fresh = tmp_path / "fresh.db"
+    _write(meta, "path,key,authors,year\npapers/cited.pdf,lee2019,Lee,\n")
+    result = _invoke("ingest", papers, "--db", fresh, "--codebook", work["book"], "--meta", meta)
+    assert result.exit_code == 0, result.output
+    conn = store.open_store(fresh)
+    rows = conn.execute("SELECT key, authors, year FROM documents ORDER BY key").fetchall()
+    assert rows == [("bare", "", ""), ("lee2019", "Lee", "2019")]
+    conn.close()
+    result = _invoke("codings", "items", "--db", db, "--candidates", "--codebook", work["book"])
+    assert result.exit_code == 0, result.output
+    listed = _invoke("codings", "items", "--db", db, "--list").stdout
+    assert "Gray and Hale" in listed and "2021" in listed and "2019" in listed
