@@ -466,3 +466,23 @@ def test_ingest_takes_a_pdfs_year_and_meta_sets_key_authors_and_year(work, tmp_p
     assert result.exit_code == 0, result.output
     listed = _invoke("codings", "items", "--db", db, "--list").stdout
     assert "Gray and Hale" in listed and "2021" in listed and "2019" in listed
+
+
+def test_the_widget_and_refi_export_code_with_the_stores_codebook(coded_store, tmp_path):
+    from coding.widget import CodingSession
+
+    session = CodingSession(coded_store, "cy")
+    assert session.scheme == "facet"
+    assert list(session.buttons) == [
+        "value creation",
+        "value capture",
+        "activity system",
+        "narrative",
+    ]
+    session.close()
+    with pytest.raises(ValueError, match="'elements' takes several codes per item"):
+        CodingSession(coded_store, "cy", "elements")
+    out = tmp_path / "project.qdpx"
+    result = _invoke("qda", "export", "--db", coded_store, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "6 item(s)" in result.stdout and "using the bundled" not in result.stderr
