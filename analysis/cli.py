@@ -100,9 +100,16 @@ def _coded(input: Path | None, codebook: Path | None, schemes: list[str] | None,
     named), schemes of several codes per item and those that cannot be
     learnt from the definitions are left out with a note.
     """
+    from coding.codebook import load_codebook
     from coding.model import learnable
 
     book = codebook_or_exit(codebook)
+    if input is None and book.concept != load_codebook().concept:
+        fail(
+            f"the bundled definitions are coded with the codebook of {load_codebook().concept!r}, "
+            f"not {book.concept!r}: give yours with --input (`defcode codings export --agreed` "
+            "writes them from a coding store)"
+        )
     try:
         chosen = book.schemes_to_learn(schemes or None)
     except ValueError as exc:

@@ -354,6 +354,9 @@ def test_a_scheme_missing_from_a_coded_csv_is_an_error_and_no_model_is_written(w
     assert result.stderr.count("error:") == 1
     assert f"{coded}: missing column(s) 'scope'" in result.stderr
     assert not model.exists()
+    result = _invoke("train", "--codebook", work["book"], "--model", model)
+    assert result.exit_code == 1 and not model.exists()
+    assert "the bundled definitions are coded with the codebook of 'cluster'" in result.stderr
 
 
 def test_a_single_code_scheme_is_refused_when_named_and_left_out_otherwise(work, tmp_path):

@@ -127,7 +127,7 @@ def test_evaluate_reports_models_confusion_and_calibration(definitions):
 def test_evaluate_json_command_beats_both_baselines():
     result = CliRunner().invoke(app, ["evaluate", "--json"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     for scheme, floor in (("school", 0.55), ("breadth", 0.5)):
         models = report[scheme]["models"]
         assert report[scheme]["n"] == 17
