@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from analysis.cli_help import UnixHelpGroup
-from analysis.exits import codebook_or_exit, fail, store_or_exit
+from analysis.exits import codebook_or_exit, fail, note, store_codebook_or_exit, store_or_exit
 from analysis.qda_commands import qda_app
 
 if TYPE_CHECKING:
@@ -187,13 +187,42 @@ def codebook_init(
     )
 
 
-def _coded(input: Path | None, codebook: Path | None):
-    """The codebook and the coded definitions (school and breadth), or exit with the error."""
+def _coded(input: Path | None, codebook: Path | None, schemes: list[str] | None, minimum: int):
+    """The codebook, the coded definitions and the schemes to learn, or exit with the error.
+
+    Named schemes must all be learnable; of the codebook's (when none are
+    named), schemes of several codes per item and those that cannot be
+    learnt from the definitions are left out with a note.
+    """
+    from coding.codebook import load_codebook
+    from coding.model import learnable
+
     book = codebook_or_exit(codebook)
-    return book, _agreed(input, None, book, ("school", "breadth"))[0]
+    if input is None and book.concept != load_codebook().concept:
+        fail(
+            f"the bundled definitions are coded with the codebook of {load_codebook().concept!r}, "
+            f"not {book.concept!r}: give yours with --input (`defcode codings export --agreed` "
+            "writes them from a coding store)"
+        )
+    try:
+        chosen = book.schemes_to_learn(schemes or None)
+    except ValueError as exc:
+        fail(str(exc))
+    if not schemes:
+        for name, scheme in book.schemes.items():
+            if scheme.multiple:
+                note(f"scheme {name!r} takes several codes per item; it is not learnt")
+    definitions = _agreed(input, None, book, tuple(schemes) if schemes else None)[0]
+    problems = {name: learnable(definitions, name, minimum) for name in chosen}
+    for name, problem in problems.items():
+        if problem and (schemes or all(problems.values())):
+            fail(f"{input or 'the bundled definitions'}: scheme {name!r}: {problem}")
+        if problem:
+            note(f"scheme {name!r} is left out: {problem}")
+    return book, definitions, [name for name in chosen if not problems[name]]
 
 
-def _agreed(input: Path | None, db: Path | None, book: Codebook, schemes: tuple[str, ...]):
+def _agreed(input: Path | None, db: Path | None, book: Codebook, schemes: tuple[str, ...] | None):
     """Coded definitions from a coded CSV (the paper's when None) or a store's agreed codes.
 
     Returns the definitions and the store's connection (None for a CSV), or
@@ -212,15 +241,34 @@ def _agreed(input: Path | None, db: Path | None, book: Codebook, schemes: tuple[
     from coding.store import coded_items
 
     conn = store_or_exit(db, existing=True)
-    return coded_items(conn, book, schemes), conn
+    return coded_items(conn, book, schemes or book.single_schemes()), conn
+
+
+def _codebook_for(codebook: Path | None, db: Path | None) -> Codebook:
+    """With --db the store's codebook (checked against --codebook), else --codebook's."""
+    if db is None:
+        return codebook_or_exit(codebook)
+    conn = store_or_exit(db, existing=True)
+    try:
+        return store_codebook_or_exit(conn, db, codebook)
+    finally:
+        conn.close()
 
 
 InputOption = Annotated[
     Path | None,
     typer.Option(
         "--input",
-        help="Coded CSV (id, authors, year, definition, school, breadth); "
-        "the paper's 17 definitions when omitted.",
+        help="Coded CSV (id, authors, year, definition, a column per scheme, as "
+        "`defcode codings export --agreed` writes it); the paper's 17 definitions when omitted.",
+    ),
+]
+SchemesOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--scheme",
+        help="A scheme to learn (repeat for several); every scheme of one code per item "
+        "when omitted.",
     ),
 ]
 CodebookOption = Annotated[
@@ -243,28 +291,36 @@ def train(
     model: Annotated[Path, typer.Option("--model", help="Where to write the model.")],
     input: InputOption = None,
     codebook: CodebookOption = None,
+    scheme: SchemesOption = None,
     jobs: JobsOption = -1,
 ) -> None:
-    """Fit the classifier on coded definitions and save it.
+    """Fit the classifier on coded definitions, one per scheme of the codebook, and save it.
+
+    A scheme whose model cannot tell its codes apart (a degenerate fit) is
+    named in a warning; the model is written all the same.
 
     Examples:
 
         $ defcode train --model model.zip --input coded.csv --codebook codebook.yaml
     """
-    from coding.definitions import CODED_SCHEMES
-    from coding.model import save_model
+    from coding.model import MIN_DEFINITIONS, save_model
     from coding.model import train as fit
     from corpus.errors import OutputError
 
-    book, definitions = _coded(input, codebook)
-    fitted = fit(definitions, book, CODED_SCHEMES, n_jobs=jobs)
+    book, definitions, schemes = _coded(input, codebook, scheme, MIN_DEFINITIONS)
+    fitted = fit(definitions, book, schemes, n_jobs=jobs)
     try:
         save_model(fitted, model)
     except OutputError as exc:
         fail(str(exc))
+    for line in fitted.info["warnings"].values():
+        typer.echo(f"warning: {line}", err=True)
     chosen = "; ".join(f"{s}: {p}" for s, p in fitted.info["params"].items())
     how = fitted.info["chosen_by"]
-    typer.echo(f"wrote {model}: {len(definitions)} definitions; chosen by {how}: {chosen}")
+    typer.echo(
+        f"wrote {model}: a model of {book.concept!r} from {len(definitions)} definitions; "
+        f"chosen by {how}: {chosen}"
+    )
 
 
 @app.command()
@@ -274,21 +330,39 @@ def classify(
     model: Annotated[
         Path | None, typer.Option("--model", help="A model from `defcode train`; the bundled one.")
     ] = None,
+    codebook: Annotated[
+        Path | None,
+        typer.Option(
+            "--codebook",
+            help="The codebook of the definitions: a model of another concept is refused.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     raw: RawOption = False,
 ) -> None:
     """Propose codes, with confidence and reason, for each definition.
 
+    With --codebook, a model trained for another concept (or another version
+    of the codebook) is refused.
+
     Examples:
 
         $ defcode classify --input definitions.csv --out proposals.csv
     """
+    from coding.codebook import load_codebook
     from coding.model import classify_file
     from corpus.errors import InputError
 
     try:
+        book = load_codebook(codebook) if codebook is not None else None
+    except InputError as exc:
+        fail(str(exc))
+    if model is None:
+        bundled = load_codebook().concept
+        note(f"using the bundled model of concept {bundled!r}; give --model for your own")
+    try:
         progress = _progress(f"classifying {input.name} (chunks of 5,000)", quiet)
-        written = classify_file(model, input, out, progress=progress, raw=raw)
+        written = classify_file(model, input, out, progress=progress, raw=raw, codebook=book)
     except InputError as exc:
         fail(str(exc))
     typer.echo(f"wrote {written} proposals to {out}")
@@ -298,6 +372,7 @@ def classify(
 def evaluate(
     input: InputOption = None,
     codebook: CodebookOption = None,
+    scheme: SchemesOption = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     jobs: JobsOption = -1,
 ) -> None:
@@ -310,12 +385,12 @@ def evaluate(
     """
     import json
 
-    from coding.definitions import CODED_SCHEMES
     from coding.evaluation import as_json
     from coding.evaluation import evaluate as run
+    from coding.model import MIN_DEFINITIONS
 
-    book, definitions = _coded(input, codebook)
-    report = run(definitions, book, CODED_SCHEMES, n_jobs=jobs, progress=_progress("folds", json_))
+    book, definitions, schemes = _coded(input, codebook, scheme, MIN_DEFINITIONS + 1)
+    report = run(definitions, book, schemes, n_jobs=jobs, progress=_progress("folds", json_))
     if json_:
         typer.echo(json.dumps(as_json(report), indent=2))
     else:
@@ -359,12 +434,22 @@ def ingest(
     db: DbOption,
     concept: ConceptOption = "cluster",
     codebook: CodebookOption = None,
+    meta: Annotated[
+        Path | None,
+        typer.Option(
+            "--meta",
+            help="CSV of path, key, authors, year: set (or override) documents' metadata; "
+            "a relative path is taken from the CSV's folder.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Store documents and their pages, and find the sentences that may define the concept.
 
     A bad file is reported on stderr and skipped; the exit status is 1 when any
-    file failed. Files already stored unchanged are skipped.
+    file failed. Files already stored unchanged are skipped (with --meta, their
+    authors and year are set). A PDF's year is taken from its first page or
+    document information when found (never its creation date).
 
     Examples:
 
@@ -372,10 +457,14 @@ def ingest(
     """
     from corpus.errors import InputError
     from corpus.ingest import ingest as run
+    from corpus.ingest import read_meta
 
     name, terms = _concept(concept, codebook)
     try:
-        report = run(paths, db, name, terms, progress=_progress("ingesting files", quiet))
+        rows = read_meta(meta) if meta is not None else None
+        report = run(
+            paths, db, name, terms, progress=_progress("ingesting files", quiet), meta=rows
+        )
     except InputError as exc:
         fail(str(exc))
     for line in report.warnings:
@@ -498,9 +587,19 @@ def reliability(
     bootstrap: Annotated[
         int, typer.Option("--bootstrap", min=0, help="Resamples for alpha's 95% interval.")
     ] = 1000,
+    codebook: Annotated[
+        Path | None,
+        typer.Option(
+            "--codebook",
+            help="Codebook YAML whose schemes the ratings code; with --db, the store's by default.",
+        ),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Inter-coder reliability: Krippendorff's alpha, Fleiss' kappa, Gwet's AC1, Cohen's kappa.
+
+    Schemes of several codes per item are not measured (each item's set of
+    codes is not one nominal value).
 
     Examples:
 
@@ -515,19 +614,31 @@ def reliability(
 
     if (input is None) == (db is None):
         fail("give exactly one of --input (a CSV of ratings) and --db (a coding store)")
+    book = None
     try:
         if input is not None:
             ratings = read_ratings(input)
+            book = codebook_or_exit(codebook) if codebook is not None else None
         else:
             from coding.store import current
 
             conn = store_or_exit(db, existing=True)
             try:
+                book = store_codebook_or_exit(conn, db, codebook)
                 ratings = current(conn, sources=("human", "import"))
             finally:
                 conn.close()
     except InputError as exc:
         fail(str(exc))
+    if book is not None:
+        if scheme is not None:
+            try:
+                book.schemes_to_learn([scheme])
+            except ValueError as exc:
+                fail(str(exc))
+        elif "scheme" in ratings:
+            multiple = [n for n, s in book.schemes.items() if s.multiple]
+            ratings = ratings[~ratings["scheme"].isin(multiple)]
     try:
         result = measure(select_scheme(ratings, scheme), level.value, n_boot=bootstrap)
     except InputError as exc:
@@ -629,7 +740,7 @@ def report(
     from coding.model import load_model
     from corpus.errors import InputError
 
-    book = codebook_or_exit(codebook)
+    book = _codebook_for(codebook, db)
     _bib_or_exit(bib)
     schemes = tuple(single_schemes(book))
     if input is not None:
@@ -733,7 +844,7 @@ def crosstab(
     from analysis.tables import is_bundled
     from corpus.errors import InputError
 
-    book = codebook_or_exit(codebook)
+    book = _codebook_for(codebook, db)
     _bib_or_exit(bib)
     if rows is None or columns is None:
         others = [n for n in single_schemes(book) if n != rows]
@@ -788,7 +899,10 @@ def codings_items(
     db: StoreOption,
     input: Annotated[
         Path | None,
-        typer.Option("--input", help="CSV of items: id and definition (or text)."),
+        typer.Option(
+            "--input",
+            help="CSV of items: id and definition (or text); authors and year when known.",
+        ),
     ] = None,
     from_candidates: Annotated[
         bool,
@@ -797,37 +911,109 @@ def codings_items(
     min_score: Annotated[
         float, typer.Option("--min-score", min=0.0, max=1.0, help="With --candidates.")
     ] = 0.5,
+    list_: Annotated[bool, typer.Option("--list", help="List the store's items.")] = False,
+    remove: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--remove",
+            help="Take this item out of the coding (repeat for several); its decisions stay "
+            "in the history.",
+        ),
+    ] = None,
+    note_: Annotated[str, typer.Option("--note", help="Why, with --remove.")] = "",
     codebook: CodebookOption = None,
 ) -> None:
-    """Register items to code: the paper's 17 definitions unless --input or --candidates.
+    """Register, list or remove the items to code.
+
+    Items are registered from --input or --candidates, or, on a store of the
+    bundled codebook, as the paper's 17 definitions. The first items
+    registered record the store's codebook (--codebook, else the bundled
+    one); later commands code with it.
 
     Examples:
 
         $ defcode codings items --db review.db
         $ defcode codings items --db review.db --candidates --min-score 0.7
+        $ defcode codings items --db review.db --list
     """
+    from coding import store
+
+    chosen = [bool(input), from_candidates, list_, bool(remove)]
+    if sum(chosen) > 1:
+        fail("give one of --input, --candidates, --list and --remove")
+    conn = store_or_exit(db, existing=list_ or bool(remove))
+    if list_:
+        _list_items(conn, db)
+        return
+    if remove:
+        for item in remove:
+            try:
+                store.remove_item(conn, item, note_)
+            except ValueError as exc:
+                fail(f"{db}: {exc}")
+            kept = len(store.history(conn).query("item == @item"))
+            typer.echo(f"{db}: removed item {item!r} (its {kept} decision(s) stay in the history)")
+        return
+    _register_items(conn, db, input, from_candidates, min_score, codebook)
+
+
+def _register_items(conn, db, input, from_candidates, min_score, codebook) -> None:
+    """Add items from a CSV, the candidates or the bundled definitions; record the codebook."""
     import pandas as pd
 
     from coding import store
     from corpus.errors import InputError
     from corpus.records import read_texts
 
-    book = codebook_or_exit(codebook)
-    conn = store_or_exit(db)
+    book = store_codebook_or_exit(conn, db, codebook, record=False)
     try:
         if from_candidates:
             added = store.add_candidate_items(conn, book.concept, min_score)
         elif input is not None:
-            frame = pd.concat(read_texts(input, ("definition", "text")))
+            frame = pd.concat(read_texts(input, ("definition", "text"))).reset_index(drop=True)
+            frame = frame.join(_item_meta(input))
             added = store.add_items(conn, frame, concept=book.concept, origin="csv")
-        elif codebook is None:
-            added = store.add_bundled_items(conn, book)
         else:
-            fail("with --codebook, give the items with --input or --candidates")
+            added = store.add_bundled_items(conn, book)
+    except (InputError, ValueError) as exc:
+        fail(f"{db}: {exc}" if isinstance(exc, ValueError) else str(exc))
+    try:
+        if len(store.items(conn, removed=True)) and store.record_codebook(conn, book):
+            typer.echo(f"{db}: recorded codebook {book.describe()} as this store's")
     except InputError as exc:
-        fail(str(exc))
+        fail(f"{db}: {exc}")
     total = len(store.items(conn))
-    typer.echo(f"{db}: {added} new item(s); {total} in all")
+    typer.echo(f"{db}: {added} new item(s) of {book.concept!r}; {total} in all")
+
+
+def _item_meta(path: Path):
+    """The authors and year columns of a CSV of items, where it has them (as text)."""
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame[[c for c in ("authors", "year") if c in frame]].apply(lambda c: c.str.strip())
+
+
+def _list_items(conn, db: Path) -> None:
+    """Print the store's items: id, origin, document, authors, year, decisions, text."""
+    from coding import store
+
+    found = store.items(conn, removed=True)
+    sources = store.item_sources(conn, found)
+    found["authors"] = found["id"].map(sources["authors"])
+    found["year"] = found["id"].map(sources["year"]).astype("Int64")
+    decided = store.history(conn, sources=["human", "import"]).groupby("item").size()
+    found["decisions"] = found["id"].map(decided).fillna(0).astype(int)
+    found["text"] = found["text"].str.slice(0, 60)
+    kept, removed = found[~found["removed"]], found[found["removed"]]
+    columns = ["id", "concept", "origin", "doc", "authors", "year", "decisions", "text"]
+    if len(kept):
+        typer.echo(kept[columns].to_string(index=False))
+    line = f"{db}: {len(kept)} item(s)"
+    if len(removed):
+        line += f"; {len(removed)} removed: {', '.join(removed['id'])}"
+    typer.echo(line)
 
 
 @codings_app.command("propose")
@@ -836,24 +1022,29 @@ def codings_propose(
     model: Annotated[
         Path | None, typer.Option("--model", help="A trained model; the bundled one.")
     ] = None,
+    codebook: CodebookOption = None,
 ) -> None:
     """Store the model's proposals for every item (source "model").
+
+    The model must have been trained with the store's codebook.
 
     Examples:
 
         $ defcode codings propose --db review.db
     """
     from coding import store
-    from coding.model import load_model
+    from coding.model import bundled_model_path, load_model
     from corpus.errors import InputError
 
+    conn = store_or_exit(db)
+    book = store_codebook_or_exit(conn, db, codebook)
     try:
         fitted = load_model(model)
+        fitted.check_codebook(book, model or bundled_model_path())
     except InputError as exc:
         fail(str(exc))
-    conn = store_or_exit(db)
     stored = store.store_proposals(conn, fitted)
-    typer.echo(f"{db}: stored {stored} proposal(s) from the model")
+    typer.echo(f"{db}: stored {stored} proposal(s) from the model of {fitted.describe()}")
 
 
 @codings_app.command("import")
@@ -867,8 +1058,8 @@ def codings_import(
     """Import coders' decisions, each file whole or not at all.
 
     A file with any invalid row is rejected and reported on stderr; the
-    others are stored. On a store without items, the paper's 17 definitions
-    are registered first.
+    others are stored. On a store without items and without --codebook, the
+    paper's 17 definitions are registered first.
 
     Examples:
 
@@ -877,10 +1068,12 @@ def codings_import(
     from coding import store
     from corpus.errors import InputError
 
-    book = codebook_or_exit(codebook)
     conn = store_or_exit(db)
-    if conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 0 and codebook is None:
+    empty = conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 0
+    book = store_codebook_or_exit(conn, db, codebook, record=not empty)
+    if empty and codebook is None:
         added = store.add_bundled_items(conn, book)
+        store.record_codebook(conn, book)
         typer.echo(f"{db}: registered the {added} bundled definitions as items")
     failed = 0
     for file in files:
@@ -898,23 +1091,50 @@ def codings_import(
 @codings_app.command("export")
 def codings_export(
     db: StoreOption,
-    out: Annotated[Path, typer.Option("--out", help="Where to write the decisions (CSV).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the CSV.")],
     history: Annotated[
         bool, typer.Option("--history", help="Every decision ever stored, not just current ones.")
     ] = False,
     raw: RawOption = False,
+    agreed: Annotated[
+        bool,
+        typer.Option(
+            "--agreed",
+            help="The coded table instead: one row per item (id, authors, year, definition, "
+            "a column per scheme) with its agreed codes, as train/report/tables --input read it.",
+        ),
+    ] = False,
+    disagreements: Annotated[
+        Path | None,
+        typer.Option("--disagreements", help="With --agreed: write the items left out here (CSV)."),
+    ] = None,
+    codebook: CodebookOption = None,
 ) -> None:
     """Write each coder's current values (item, scheme, coder, value, note, timestamp).
+
+    With --agreed, write the coded table of the items whose every scheme of
+    one code per item has an agreed code (adjudicated, else the one all its
+    coders gave); the items left out (coders disagree, or not coded in every
+    scheme) are listed on stderr and, with --disagreements, in a CSV.
 
     Examples:
 
         $ defcode codings export --db review.db --out codings.csv --history
+        $ defcode codings export --db review.db --out coded.csv --agreed
     """
     from coding import store
     from corpus.errors import InputError
     from corpus.records import write_csv_chunks
 
-    conn = store_or_exit(db)
+    if history and agreed:
+        fail("give at most one of --history and --agreed")
+    if disagreements is not None and not agreed:
+        fail("--disagreements goes with --agreed")
+    conn = store_or_exit(db, existing=True)
+    if agreed:
+        book = store_codebook_or_exit(conn, db, codebook)
+        _export_agreed(conn, db, book, out, disagreements, raw)
+        return
     if history:
         frame = store.history(conn)
     else:
@@ -926,12 +1146,61 @@ def codings_export(
     typer.echo(f"wrote {len(frame)} decision(s) to {out}")
 
 
+def _export_agreed(
+    conn, db: Path, book: Codebook, out: Path, disagreements: Path | None, raw: bool
+) -> None:
+    """Write the agreed coded table, and say which items were left out and why."""
+    import pandas as pd
+
+    from coding import store
+    from corpus.errors import InputError
+    from corpus.records import write_csv_chunks
+
+    table = store.agreed(conn, book)
+    if table.empty:
+        fail(f"{db}: no items of concept {book.concept!r} to export")
+    single = book.single_schemes()
+    complete = table[single].notna().all(axis=1)
+    split = store.disagreements(conn)
+    split = split[split["item"].isin(table["id"]) & (split["adjudicated"] == "")]
+    disputed = set(split["item"])
+    left = table.loc[~complete, ["id", *single]]
+    reasons = [
+        "coders disagree"
+        if item in disputed
+        else "not coded in " + ", ".join(name for name in single if pd.isna(row[name]))
+        for item, (_, row) in zip(left["id"], left.iterrows(), strict=True)
+    ]
+    left = pd.DataFrame({"id": left["id"], "reason": reasons})
+    if not complete.any():
+        fail(
+            f"{db}: none of the {len(table)} item(s) of {book.concept!r} has an agreed code in "
+            f"every scheme ({', '.join(single)}); nothing was written"
+        )
+    rows = table[complete].astype({"year": "Int64"})
+    detail = split.merge(left, left_on="item", right_on="id", how="right")
+    detail = detail.drop(columns="item").rename(columns={"id": "item"})
+    try:
+        if disagreements is not None:
+            write_csv_chunks(disagreements, [detail], empty=True, raw=raw)
+        write_csv_chunks(out, [rows], empty=True, raw=raw)
+    except InputError as exc:
+        fail(str(exc))
+    for item, reason in zip(left["id"], left["reason"], strict=True):
+        typer.echo(f"left out: {item}: {reason}", err=True)
+    typer.echo(
+        f"wrote {len(rows)} item(s) with agreed codes of {book.concept!r} to {out}; "
+        f"{len(left)} left out"
+    )
+
+
 @codings_app.command("disagreements")
 def codings_disagreements(
     db: StoreOption,
     scheme: Annotated[str | None, typer.Option("--scheme", help="Only this scheme.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write them as CSV.")] = None,
     raw: RawOption = False,
+    codebook: CodebookOption = None,
 ) -> None:
     """List the items whose coders disagree, with any adjudicated value.
 
@@ -943,7 +1212,14 @@ def codings_disagreements(
     from corpus.errors import InputError
     from corpus.records import write_csv_chunks
 
-    frame = store.disagreements(store_or_exit(db), scheme)
+    conn = store_or_exit(db, existing=True)
+    book = store_codebook_or_exit(conn, db, codebook)
+    if scheme is not None:
+        try:
+            book.scheme(scheme)
+        except ValueError as exc:
+            fail(str(exc))
+    frame = store.disagreements(conn, scheme)
     if out is not None:
         try:
             write_csv_chunks(out, [frame], empty=True, raw=raw)
@@ -973,9 +1249,10 @@ def codings_resolve(
     """
     from coding import store
 
-    book = codebook_or_exit(codebook)
+    conn = store_or_exit(db)
+    book = store_codebook_or_exit(conn, db, codebook)
     try:
-        store.resolve(store_or_exit(db), book, item, scheme, value, adjudicator, note)
+        store.resolve(conn, book, item, scheme, value, adjudicator, note)
     except ValueError as exc:
         fail(f"{item}, {scheme}: {exc}")
     typer.echo(f"{db}: {item} {scheme} adjudicated as {value!r} by {adjudicator}")

@@ -24,15 +24,51 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
+def note(message: str) -> None:
+    """Print ``note: <message>`` on stderr: something done without being asked."""
+    typer.echo(f"note: {message}", err=True)
+
+
 def codebook_or_exit(path: Path | None) -> Codebook:
-    """The codebook at ``path`` (the bundled one when None), or exit with the error."""
+    """The codebook at ``path`` (the bundled one when None, saying so), or exit with the error."""
     from coding.codebook import load_codebook
     from corpus.errors import InputError
 
     try:
-        return load_codebook(path)
+        book = load_codebook(path)
     except InputError as exc:
         fail(str(exc))
+    if path is None:
+        note(f"using the bundled codebook {book.concept!r}; give --codebook FILE for your own")
+    return book
+
+
+def store_codebook_or_exit(
+    conn: sqlite3.Connection, db: Path, path: Path | None, *, record: bool | None = None
+) -> Codebook:
+    """The codebook a coding store is coded with, or exit with the error.
+
+    The store's recorded codebook, checked against ``path`` when one is given;
+    on a store that records none, the codebook at ``path`` or the bundled one,
+    recorded as the store's (see :func:`coding.store.store_codebook`). What
+    was done unasked (the bundled codebook used, a codebook recorded) is
+    printed as a note on stderr.
+    """
+    from coding.codebook import load_codebook
+    from coding.store import store_codebook
+    from corpus.errors import InputError
+
+    try:
+        given = load_codebook(path) if path is not None else None
+    except InputError as exc:
+        fail(str(exc))
+    try:
+        book, notes = store_codebook(conn, given, record=record)
+    except InputError as exc:
+        fail(f"{db}: {exc}")
+    for line in notes:
+        note(f"{db}: {line}" if line.startswith("recorded") else line)
+    return book
 
 
 def store_or_exit(db: Path, *, existing: bool = False) -> sqlite3.Connection:

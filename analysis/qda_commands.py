@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from analysis.exits import codebook_or_exit, fail, store_or_exit
+from analysis.exits import codebook_or_exit, fail, store_codebook_or_exit, store_or_exit
 
 if TYPE_CHECKING:
     from coding.codebook import Codebook
@@ -109,7 +109,7 @@ def export(
     from corpus.errors import InputError, OutputError
 
     conn = store_or_exit(db, existing=True)
-    book = codebook_or_exit(codebook)
+    book = store_codebook_or_exit(conn, db, codebook)
     sources = ("human", "import", "model") if model else ("human", "import")
     try:
         report = export_project(conn, out, book, sources=sources)
@@ -169,7 +169,9 @@ def import_(
     The ``--codebook-out`` file is opened before anything is stored, so that a
     path that cannot be written fails the command with nothing imported. An
     archive entry larger than the limits, broken or encrypted is refused (see
-    docs/refi-qda-safety.md).
+    docs/refi-qda-safety.md). On a store that records a codebook, the
+    project's codes map to it; the codebook the import coded with is recorded
+    on a store that records none.
 
     Examples:
 
@@ -177,6 +179,8 @@ def import_(
     """
     from contextlib import ExitStack
 
+    from coding import store
+    from coding.codebook import parse_codebook
     from coding.qda import codebook_to_yaml
     from coding.qdpx_import import import_project
     from corpus.errors import InputError
@@ -190,6 +194,9 @@ def import_(
             kept = None if codebook_out is None else stack.enter_context(atomic_open(codebook_out))
             conn = store_or_exit(db)
             try:
+                recorded = store.recorded_codebook(conn)
+                if recorded is not None:
+                    book = store_codebook_or_exit(conn, db, codebook)
                 report = import_project(
                     file,
                     conn,
@@ -197,6 +204,12 @@ def import_(
                     max_entry_size=max_entry_size * 2**20,
                     max_total_size=max_total_size * 2**20,
                 )
+                if recorded is None and len(store.items(conn, removed=True)):
+                    used = report.codebook
+                    store.record_codebook(
+                        conn,
+                        used if used.text else parse_codebook(codebook_to_yaml(used), used.path),
+                    )
             finally:
                 conn.close()
             if kept is not None:

@@ -72,8 +72,9 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
     ----------
     codebook : Codebook, str, Path or None, default=None
         The codebook, or its YAML file; the bundled cluster codebook if None.
-    scheme : str, default="school"
-        The scheme whose categories are predicted.
+    scheme : str or None, default=None
+        The scheme whose categories are predicted; the codebook's first scheme
+        of one code per item if None.
     C : float, default=1.0
         Inverse strength of the logistic regression's L2 penalty.
     weak_weight : float, default=0.5
@@ -115,7 +116,7 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
         self,
         *,
         codebook: Codebook | str | Path | None = None,
-        scheme: str = "school",
+        scheme: str | None = None,
         C: float = 1.0,
         weak_weight: float = 0.5,
         prototype_weight: float = 1.0,
@@ -162,7 +163,9 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
             if not isinstance(value, int | float) or value < 0 or (positive and value == 0):
                 bound = "> 0" if positive else ">= 0"
                 raise ValueError(f"{name} == {value!r}, must be a number {bound}")
-        scheme = self._codebook().scheme(self.scheme)
+        codebook = self._codebook()
+        named = None if self.scheme is None else [self.scheme]
+        scheme = codebook.scheme(codebook.schemes_to_learn(named)[0])
         texts = _texts(X)
         try:
             labels = [scheme.normalize(v) for v in y]

@@ -34,7 +34,9 @@ A category's ``keywords`` are a list, or a mapping from where they come from
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -139,6 +141,24 @@ class Scheme:
             f"codes: {', '.join(map(repr, self.codes))}"
         )
 
+    def check(self, value: str) -> str:
+        """The codebook's spelling of ``value``; for a multiple scheme, codes joined by ``"; "``.
+
+        A multiple scheme's value lists codes separated by ``;``, in any order;
+        they come back in codebook order.
+
+        Raises
+        ------
+        ValueError
+            Naming the value and the scheme's codes.
+        """
+        if not self.multiple:
+            return self.normalize(value)
+        codes = {self.normalize(part.strip()) for part in str(value).split(";") if part.strip()}
+        if not codes:
+            raise ValueError(f"no code given for scheme {self.name!r}")
+        return "; ".join(code for code in self.codes if code in codes)
+
     def to_frame(self) -> pd.DataFrame:
         """The categories as a table.
 
@@ -177,6 +197,8 @@ class Codebook:
         mark each definition), ``tables`` and ``figures`` (per table or figure,
         its file name, caption, headers, column widths and note; a table with
         a ``file`` is read from a CSV beside the codebook). None when absent.
+    text : str
+        The YAML text it was read from (empty for a codebook made in code).
     """
 
     concept: str
@@ -186,6 +208,47 @@ class Codebook:
     source: str = ""
     path: str = ""
     report: dict[str, Any] | None = None
+    text: str = field(default="", compare=False, repr=False)
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the YAML text, which identifies this version of the codebook."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def describe(self) -> str:
+        """The codebook in a few words for messages, e.g. ``"'cluster' (sha256 1f2e3d4c5b6a)"``."""
+        return f"{self.concept!r} (sha256 {self.sha256[:12]})"
+
+    def single_schemes(self) -> list[str]:
+        """The names of the schemes that take one code per item, in codebook order."""
+        return [name for name, scheme in self.schemes.items() if not scheme.multiple]
+
+    def schemes_to_learn(self, names: Iterable[str] | None = None) -> list[str]:
+        """The schemes a one-code-per-item command works on: ``names``, or every single one.
+
+        Raises
+        ------
+        ValueError
+            For a name that is not a scheme of the codebook, a scheme that
+            takes several codes per item, or a codebook without single-code schemes.
+        """
+        if names is None:
+            chosen = self.single_schemes()
+            if not chosen:
+                raise ValueError(
+                    f"codebook {self.concept!r} has no scheme of one code per item "
+                    "(every scheme is 'multiple: true')"
+                )
+            return chosen
+        chosen = list(dict.fromkeys(names))
+        for name in chosen:
+            if self.scheme(name).multiple:
+                raise ValueError(
+                    f"scheme {name!r} of codebook {self.concept!r} takes several codes per "
+                    "item; this works on schemes of one code per item: "
+                    f"{', '.join(map(repr, self.single_schemes())) or 'none'}"
+                )
+        return chosen
 
     def scheme(self, name: str) -> Scheme:
         """Return the scheme called ``name``.
@@ -253,6 +316,24 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read ({exc})") from None
+    return parse_codebook(text, str(path))
+
+
+def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
+    """Read and validate a codebook from its YAML text.
+
+    Parameters
+    ----------
+    text : str
+        The YAML.
+    path : str, default="<codebook>"
+        How to name it in messages and in :attr:`Codebook.path`.
+
+    Raises
+    ------
+    InputError
+        As :func:`load_codebook`.
+    """
     try:
         document = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
@@ -263,7 +344,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         ) from None
     except RecursionError:
         raise InputError(f"{path}: not valid YAML (lists or mappings nested too deep)") from None
-    return _Builder(str(path)).codebook(document)
+    return replace(_Builder(str(path)).codebook(document), text=text)
 
 
 _INTERNAL = ("__line__", "__lines__")

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from coding.codebook import Codebook, Scheme, load_codebook
+from coding.codebook import Codebook, load_codebook
 from corpus.errors import InputError
 from corpus.records import read_records, whole_number
 
-CODED_SCHEMES = ("school", "breadth")
 _KEY = re.compile(r"^[A-Za-z0-9_:.\-]+$")
 
 
@@ -26,29 +25,33 @@ def bundled_definitions_path(concept: str = "cluster") -> Path:
 def load_definitions(
     path: str | Path | None = None,
     codebook: Codebook | None = None,
-    schemes: tuple[str, ...] = CODED_SCHEMES,
+    schemes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Read coded definitions, checking every row against the codebook.
 
     Two shapes are read: the bundled Table 2, whose rows cite their source by
-    BibTeX ``key``, and a user's coded CSV, whose rows have an ``id`` instead
-    (authors as plain text).
+    BibTeX ``key``, and a user's coded CSV (as ``defcode codings export
+    --agreed`` writes it), whose rows have an ``id`` instead, authors as plain
+    text; there, authors and year may be empty where they are not known.
 
     Parameters
     ----------
     path : str or Path, optional
         A CSV file with columns ``key`` or ``id``, then ``authors, year,
-        definition, school, breadth``; the bundled Table 2 when omitted.
+        definition`` and one column per scheme; the bundled Table 2 when omitted.
     codebook : Codebook, optional
         The codes allowed; the bundled cluster codebook when omitted.
-    schemes : tuple of str, default=("school", "breadth")
-        The codebook's schemes coded in the file, one column each.
+    schemes : sequence of str, optional
+        The schemes the file must have a column of. When omitted, every
+        scheme of one code per item is required, and a column of a scheme of
+        several codes per item (codes separated by ``;``) is read when present.
 
     Returns
     -------
     pandas.DataFrame
-        Columns: key or id, authors, year (int), definition, then one per
-        scheme; codes normalised to the codebook's spelling.
+        Columns: key or id, authors, year (int; ``Int64`` with missing values
+        when some are unknown), definition, then one per scheme; codes
+        normalised to the codebook's spelling.
 
     Raises
     ------
@@ -59,14 +62,28 @@ def load_definitions(
     codebook = codebook or load_codebook()
     header = _header(path)
     ident = "key" if "key" in header and "id" not in header else "id"
-    checks = {"year": whole_number} | {
-        name: _value_check(codebook.scheme(name)) for name in schemes
-    }
+    if schemes is None:
+        required = codebook.single_schemes()
+        optional = [n for n, s in codebook.schemes.items() if s.multiple and n in header]
+    else:
+        required, optional = list(schemes), []
+    try:
+        checks = {name: codebook.scheme(name).check for name in [*required, *optional]}
+    except ValueError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    checks["year"] = whole_number
+    known = ["authors", "year"] if ident == "key" else []
     if ident == "key":
         checks["key"] = _check_key
     frame = read_records(
-        path, required=[ident, "authors", "year", "definition", *schemes], checks=checks
+        path,
+        required=[ident, *known, "definition", *required],
+        optional=[*(c for c in ("authors", "year") if c not in known), *optional],
+        checks=checks,
     )
+    frame = frame[[ident, "authors", "year", "definition", *required, *optional]]
+    if (frame["year"] == "").any():
+        frame["year"] = pd.to_numeric(frame["year"].replace("", None)).astype("Int64")
     repeated = frame[ident].duplicated(keep="first")
     if repeated.any():
         problems = [
@@ -76,18 +93,6 @@ def load_definitions(
         ]
         raise InputError(f"{path}: {len(problems)} problem(s)", problems)
     return frame
-
-
-def _value_check(scheme: Scheme) -> Callable[[str], str]:
-    """A cell's check: one code, or for a scheme of several codes, codes joined by ``;``."""
-    if not scheme.multiple:
-        return scheme.normalize
-
-    def several(text: str) -> str:
-        codes = {scheme.normalize(part) for part in text.split(";") if part.strip()}
-        return "; ".join(code for code in scheme.codes if code in codes)
-
-    return several
 
 
 def _header(path: Path) -> list[str]:

@@ -261,7 +261,7 @@ def reliability_curve(predictions: pd.DataFrame, n_bins: int = 5) -> pd.DataFram
 def evaluate(
     definitions: pd.DataFrame,
     codebook: Codebook | None = None,
-    schemes: Iterable[str] = ("school", "breadth"),
+    schemes: Iterable[str] | None = None,
     *,
     param_grid: dict[str, list[Any]] | None = None,
     n_jobs: int | None = None,
@@ -275,8 +275,8 @@ def evaluate(
         Coded definitions: a ``definition`` column and one column per scheme.
     codebook : Codebook, optional
         The bundled cluster codebook when omitted.
-    schemes : iterable of str
-        The schemes to evaluate.
+    schemes : iterable of str, optional
+        The schemes to evaluate; every scheme of one code per item when omitted.
     param_grid : dict, optional
         The hyperparameters searched inside each fold (:data:`PARAM_GRID`).
     n_jobs : int, optional
@@ -293,8 +293,22 @@ def evaluate(
         as ``{true: {predicted: count}}``; and, kept apart for the printed
         report, ``predictions`` (a DataFrame), ``calibration`` and
         ``intervals`` (:func:`kappa_intervals`).
+
+    Raises
+    ------
+    ValueError
+        For a scheme of several codes per item, one not in the codebook, or
+        one with a single code or too few coded definitions: one more than
+        :func:`coding.model.learnable` asks, as each fold leaves one out.
     """
+    from coding.model import MIN_DEFINITIONS, learnable
+
     codebook = codebook or load_codebook()
+    schemes = codebook.schemes_to_learn(schemes)
+    for scheme in schemes:
+        problem = learnable(definitions, scheme, MIN_DEFINITIONS + 1)
+        if problem:
+            raise ValueError(f"scheme {scheme!r} of codebook {codebook.concept!r}: {problem}")
     X = definitions["definition"]
     report: dict[str, dict[str, Any]] = {}
     for scheme in schemes:

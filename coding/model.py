@@ -50,6 +50,51 @@ class Model:
     classifiers: dict[str, DefinitionClassifier]
     info: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def concept(self) -> str:
+        """The concept of the codebook the model was trained with."""
+        return self.codebook.concept
+
+    def describe(self) -> str:
+        """The model's concept and schemes for messages."""
+        return f"{self.concept!r} (schemes {', '.join(self.classifiers)})"
+
+    def check_codebook(self, codebook: Codebook, path: str | Path | None = None) -> None:
+        """Refuse to code with ``codebook``'s items unless the model was trained with it.
+
+        The codebooks must be of the same concept, and each scheme the model
+        proposes must be in ``codebook`` with the same codes.
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            The model file, to name in the message.
+
+        Raises
+        ------
+        InputError
+            Naming both concepts (or the scheme whose codes differ), and saying
+            that ``defcode train`` makes a model for ``codebook``.
+        """
+        model = f"the model {path} " if path else "the model "
+        remedy = (
+            f"`defcode train --input CODED.csv --codebook CODEBOOK.yaml --model MODEL` makes "
+            f"a model of {codebook.concept!r}"
+        )
+        if self.concept != codebook.concept:
+            raise InputError(
+                f"{model}is of concept {self.describe()}, the codebook of concept "
+                f"{codebook.concept!r}: {remedy}"
+            )
+        for name, classifier in self.classifiers.items():
+            scheme = codebook.schemes.get(name)
+            if scheme is None or list(classifier.classes_) != scheme.codes:
+                what = "has no scheme" if scheme is None else "has other codes in scheme"
+                raise InputError(
+                    f"{model}of concept {self.concept!r} was trained with another version "
+                    f"of its codebook: codebook {codebook.describe()} {what} {name!r}; {remedy}"
+                )
+
     def propose(self, texts: Iterable[str], *, lemmas: list[str] | None = None) -> pd.DataFrame:
         """A code, its confidence and a reason per scheme for each text.
 
@@ -83,17 +128,75 @@ def _versions() -> dict[str, str]:
     return library_versions("scikit-learn", "spacy") | {"format": FORMAT}
 
 
+#: The fewest coded definitions a scheme is learnt (or evaluated) from.
+MIN_DEFINITIONS = 3
+#: A model whose top two probabilities are closer than this on every training
+#: definition cannot tell its categories apart.
+NEAR_EQUAL = 0.05
+
+
+def learnable(definitions: pd.DataFrame, scheme: str, minimum: int = MIN_DEFINITIONS) -> str | None:
+    """Why a model cannot be learnt for ``scheme`` from ``definitions``, or None if it can.
+
+    A scheme needs ``minimum`` coded definitions, and two codes among them.
+    """
+    if scheme not in definitions:
+        return f"no column {scheme!r} of codes"
+    codes = definitions[scheme].dropna()
+    if len(codes) < minimum:
+        return (
+            f"{len(codes)} coded definition(s); at least {minimum} are needed to learn and "
+            "calibrate a model"
+        )
+    if codes.nunique() < 2:
+        return (
+            f"all {len(codes)} coded definitions have the code {codes.iloc[0]!r}; a model "
+            "learns to tell codes apart from definitions of at least two"
+        )
+    return None
+
+
+def degenerate(classifier: DefinitionClassifier, texts: Iterable[str]) -> str | None:
+    """Why a fitted classifier cannot tell its categories apart, or None if it can.
+
+    Its temperature is at a bound of the search (50 flattens every proposal
+    to near-equal probabilities; 0.02 makes every one certain), or its top two
+    probabilities are within :data:`NEAR_EQUAL` of each other on every one of
+    the ``texts`` it was trained on.
+    """
+    import numpy as np
+
+    from coding.calibration import TEMPERATURES
+
+    low, high = TEMPERATURES
+    if classifier.temperature >= high * 0.99 or classifier.temperature <= low * 1.01:
+        return (
+            f"its temperature {classifier.temperature:.4g} is at the bound of the search "
+            f"({low} to {high}): its cross-validated proposals were no better than chance, "
+            "so every proposal comes out as near-equal (or certain) probabilities"
+        )
+    probabilities = np.sort(classifier.predict_proba(list(texts)), axis=1)
+    if len(probabilities) and (probabilities[:, -1] - probabilities[:, -2] < NEAR_EQUAL).all():
+        return (
+            "on every definition it was trained on, its top two codes are within "
+            f"{NEAR_EQUAL:.0%} of each other"
+        )
+    return None
+
+
 def train(
     definitions: pd.DataFrame,
     codebook: Codebook | None = None,
-    schemes: Iterable[str] = ("school", "breadth"),
+    schemes: Iterable[str] | None = None,
     param_grid: dict[str, list[Any]] | None = None,
     n_jobs: int | None = None,
 ) -> Model:
     """Fit one classifier per scheme, its hyperparameters and temperature cross-validated.
 
     Leave-one-out chooses them for up to 20 definitions, 5-fold
-    cross-validation for more (:func:`coding.evaluation.inner_cv`).
+    cross-validation for more (:func:`coding.evaluation.inner_cv`). A scheme
+    whose classifier cannot tell its categories apart (:func:`degenerate`)
+    is named in ``info["warnings"]``.
 
     Parameters
     ----------
@@ -102,19 +205,30 @@ def train(
         and one column of codes per scheme.
     codebook : Codebook, optional
         The bundled cluster codebook when omitted.
-    schemes : iterable of str
-        The schemes to learn.
+    schemes : iterable of str, optional
+        The schemes to learn; every scheme of one code per item when omitted.
     param_grid : dict, optional
         The hyperparameters searched; see :data:`coding.evaluation.PARAM_GRID`.
     n_jobs : int, optional
         Processes for the grid search; the model is the same whatever the number.
+
+    Raises
+    ------
+    ValueError
+        For a scheme of several codes per item, one not in the codebook, or
+        one that cannot be learnt from ``definitions`` (:func:`learnable`).
     """
     from coding.evaluation import describe_cv, inner_cv, tuned_classifier
 
     codebook = codebook or load_codebook()
+    schemes = codebook.schemes_to_learn(schemes)
+    for scheme in schemes:
+        problem = learnable(definitions, scheme)
+        if problem:
+            raise ValueError(f"scheme {scheme!r} of codebook {codebook.concept!r}: {problem}")
     ident = next((c for c in ("key", "id") if c in definitions), None)
     texts = definitions.set_index(ident)["definition"] if ident else definitions["definition"]
-    classifiers, chosen = {}, {}
+    classifiers, chosen, warnings = {}, {}, {}
     cv = inner_cv(len(definitions))
     for scheme in schemes:
         tuned = tuned_classifier(codebook, scheme, param_grid, n_jobs, cv)
@@ -123,10 +237,15 @@ def train(
         chosen[scheme] = {
             k: list(v) if isinstance(v, tuple) else v for k, v in tuned.search_.best_params_.items()
         } | {"temperature": round(tuned.temperature_, 4)}
+        problem = degenerate(tuned.estimator_, texts)
+        if problem:
+            warnings[scheme] = f"cannot tell the codes of {scheme!r} apart: {problem}"
     digest = hashlib.sha256(
         pd.util.hash_pandas_object(definitions, index=False).to_numpy().tobytes()
     ).hexdigest()
     info = {"params": chosen, "chosen_by": describe_cv(cv), "n": len(definitions)}
+    info |= {"concept": codebook.concept, "schemes": list(schemes)}
+    info |= {"codebook_sha256": codebook.sha256, "warnings": warnings}
     info |= {"data_sha256": digest} | _versions()
     return Model(codebook, classifiers, info)
 
@@ -205,6 +324,7 @@ def classify_file(
     progress: Callable[[Iterable[Any]], Iterable[Any]] = iter,
     chunksize: int = 5000,
     raw: bool = False,
+    codebook: Codebook | None = None,
 ) -> int:
     """Write proposals for every definition of ``source`` to ``out``, chunk by chunk.
 
@@ -215,6 +335,8 @@ def classify_file(
     :func:`corpus.records.write_csv_chunks`); cells that a spreadsheet would run
     as formulas get a leading ``'``, unless ``raw``. ``progress`` wraps the stream
     of ``(chunk, lemmas)`` pairs as they are classified, e.g. in a progress bar.
+    Given a ``codebook``, a model not trained with it is refused
+    (:meth:`Model.check_codebook`) before anything is written.
 
     Returns
     -------
@@ -231,6 +353,9 @@ def classify_file(
         chunks = read_texts(source, ("definition", "text"), chunksize)
         with Ahead(chunks, _chunk_lemmas, inline_single=True) as lemmatized:
             fitted = model if isinstance(model, Model) else load_model(model)
+            if codebook is not None:
+                named = None if isinstance(model, Model) else model or bundled_model_path()
+                fitted.check_codebook(codebook, named)
             for chunk, lemmas in progress(lemmatized):
                 frame = fitted.propose(chunk["text"], lemmas=lemmas)
                 frame.insert(0, "id", chunk["id"].to_numpy())

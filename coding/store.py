@@ -11,7 +11,12 @@ holds:
   and ``DELETE``, so the history is complete; the ``current_decisions`` view
   holds each coder's latest value per item and scheme;
 - ``adjudications``: values an adjudicator chose where coders disagree, kept
-  apart from the coders' own values, also append-only.
+  apart from the coders' own values, also append-only;
+- ``item_removals``: items taken out of the coding, append-only: a removed
+  item and its decisions stay in the history, but lists, exports and
+  proposals leave it out;
+- ``codebooks``: the codebook the store was started with, its YAML text and
+  SHA-256, so that later commands code with it (see :func:`store_codebook`).
 
 Values are checked against the codebook before anything is written, and each
 write is one ``BEGIN IMMEDIATE`` transaction, so concurrent coders never see
@@ -28,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from coding.codebook import Codebook, Scheme
+from coding.codebook import Codebook, Scheme, load_codebook, parse_codebook
 from coding.definitions import load_definitions
 from corpus.errors import InputError
 from corpus.records import read_records
@@ -37,7 +42,7 @@ from corpus.store import candidates, connect, transaction
 if TYPE_CHECKING:
     from coding.model import Model
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SOURCES = ("human", "model", "import")
 MODEL_CODER = "defcode-model"
 _SCHEMA = """
@@ -88,8 +93,30 @@ BEGIN SELECT RAISE(ABORT, 'adjudications are append-only'); END;
 CREATE VIEW IF NOT EXISTS current_adjudications AS
     SELECT a.* FROM adjudications a
     JOIN (SELECT MAX(seq) AS seq FROM adjudications GROUP BY item, scheme) USING (seq);
+CREATE TABLE IF NOT EXISTS item_removals (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    item TEXT NOT NULL REFERENCES items (id),
+    note TEXT NOT NULL DEFAULT '',
+    timestamp TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS item_removals_no_update BEFORE UPDATE ON item_removals
+BEGIN SELECT RAISE(ABORT, 'item removals are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS item_removals_no_delete BEFORE DELETE ON item_removals
+BEGIN SELECT RAISE(ABORT, 'item removals are append-only'); END;
+CREATE TABLE IF NOT EXISTS codebooks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    concept TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    yaml TEXT NOT NULL,
+    path TEXT NOT NULL DEFAULT '',
+    recorded_at TEXT NOT NULL
+);
 """
+#: Columns added to ``items`` since schema 1: an item's authors and year when
+#: its CSV gives them.
+_ITEM_ADDITIONS = {"authors": "TEXT NOT NULL DEFAULT ''", "year": "TEXT NOT NULL DEFAULT ''"}
 _ITEM_COLUMNS = ["id", "concept", "text", "doc", "page", "start", "end", "origin"]
+_REMOVED = "(SELECT item FROM item_removals)"
 CODING_COLUMNS = ["item", "scheme", "coder", "value", "note", "timestamp"]
 
 
@@ -102,17 +129,22 @@ def open_store(path: str | Path) -> sqlite3.Connection:
         When the file is not a SQLite database or was written by a newer defcode.
     """
     conn = connect(path)
-    conn.executescript(
-        f"BEGIN IMMEDIATE;\n{_SCHEMA}\nINSERT INTO coding_schema_version SELECT {SCHEMA_VERSION} "
-        "WHERE NOT EXISTS (SELECT 1 FROM coding_schema_version);\nCOMMIT;"
-    )
+    conn.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nCOMMIT;")
     versions = [v for (v,) in conn.execute("SELECT version FROM coding_schema_version")]
-    if max(versions) > SCHEMA_VERSION:
+    if versions and max(versions) > SCHEMA_VERSION:
         conn.close()
         raise InputError(
             f"{path}: its coding tables were written by a newer defcode "
             f"(schema {max(versions)}, this one knows {SCHEMA_VERSION}); upgrade defcode"
         )
+    if not versions or max(versions) < SCHEMA_VERSION:
+        with transaction(conn):
+            have = {row[1] for row in conn.execute("PRAGMA table_info(items)")}
+            for column, kind in _ITEM_ADDITIONS.items():
+                if column not in have:
+                    conn.execute(f"ALTER TABLE items ADD COLUMN {column} {kind}")
+            conn.execute("DELETE FROM coding_schema_version")
+            conn.execute("INSERT INTO coding_schema_version VALUES (?)", (SCHEMA_VERSION,))
     return conn
 
 
@@ -127,7 +159,8 @@ def add_items(conn: sqlite3.Connection, frame: pd.DataFrame, *, concept: str, or
     Parameters
     ----------
     frame : pandas.DataFrame
-        Columns ``id, text`` and optionally ``doc, page, start, end``.
+        Columns ``id, text`` and optionally ``doc, page, start, end`` and
+        ``authors, year`` (when a CSV of items gives them).
     concept : str
         The concept the items define.
     origin : str
@@ -150,6 +183,8 @@ def add_items(conn: sqlite3.Connection, frame: pd.DataFrame, *, concept: str, or
             _int_or_none(row.get("end")),
             origin,
             stamp,
+            _text_or_empty(row.get("authors")),
+            _text_or_empty(row.get("year")),
         )
         for row in frame.to_dict("records")
     ]
@@ -157,18 +192,33 @@ def add_items(conn: sqlite3.Connection, frame: pd.DataFrame, *, concept: str, or
         before = conn.total_changes
         conn.executemany(
             'INSERT OR IGNORE INTO items (id, concept, text, doc, page, start, "end", origin, '
-            "added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "added_at, authors, year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         return conn.total_changes - before
+
+
+def _text_or_empty(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
 def add_bundled_items(conn: sqlite3.Connection, codebook: Codebook) -> int:
     """Register the bundled coded definitions (the paper's Table 2) as items.
 
     Item ids are the definitions' BibTeX keys.
+
+    Raises
+    ------
+    ValueError
+        When ``codebook`` is not the bundled cluster codebook they are coded with.
     """
-    frame = load_definitions(codebook=codebook)
+    bundled = load_codebook()
+    if codebook.concept != bundled.concept:
+        raise ValueError(
+            f"the bundled definitions are of concept {bundled.concept!r}, not "
+            f"{codebook.concept!r}: register your items with --input or --candidates"
+        )
+    frame = load_definitions(codebook=bundled)
     items = pd.DataFrame({"id": frame["key"], "text": frame["definition"], "doc": frame["key"]})
     return add_items(conn, items, concept=codebook.concept, origin="bundled")
 
@@ -179,21 +229,40 @@ def add_candidate_items(conn: sqlite3.Connection, concept: str, min_score: float
     return add_items(conn, found, concept=concept, origin="candidates")
 
 
-def items(conn: sqlite3.Connection, concept: str | None = None) -> pd.DataFrame:
+def items(
+    conn: sqlite3.Connection, concept: str | None = None, *, removed: bool = False
+) -> pd.DataFrame:
     """The items to code, in document, page and character order.
+
+    Parameters
+    ----------
+    concept : str, optional
+        Only the items of this concept.
+    removed : bool, default=False
+        Also the items removed with :func:`remove_item`.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``id, concept, text, doc, page, start, end, origin``.
+        Columns ``id, concept, text, doc, page, start, end, origin, authors,
+        year``; with ``removed``, also ``removed`` (bool).
     """
-    where, params = ("WHERE concept = ?", (concept,)) if concept else ("", ())
+    clauses, params = [], []
+    if concept:
+        clauses.append("concept = ?")
+        params.append(concept)
+    if not removed:
+        clauses.append(f"id NOT IN {_REMOVED}")
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    extra = f", id IN {_REMOVED} AS removed" if removed else ""
     frame = pd.read_sql_query(
-        f'SELECT id, concept, text, doc, page, start, "end", origin FROM items {where} '
-        "ORDER BY doc, page, start, id",
+        f'SELECT id, concept, text, doc, page, start, "end", origin, authors, year{extra} '
+        f"FROM items {where} ORDER BY doc, page, start, id",
         conn,
         params=params,
     )
+    if removed:
+        frame["removed"] = frame["removed"].astype(bool)
     for column in ("page", "start", "end"):
         frame[column] = frame[column].astype("Int64")
     return frame
@@ -207,12 +276,7 @@ def check_value(scheme: Scheme, value: str) -> str:
     ValueError
         Naming the value and the scheme's codes.
     """
-    if not scheme.multiple:
-        return scheme.normalize(value)
-    codes = {scheme.normalize(part.strip()) for part in str(value).split(";") if part.strip()}
-    if not codes:
-        raise ValueError(f"no code given for scheme {scheme.name!r}")
-    return "; ".join(code for code in scheme.codes if code in codes)
+    return scheme.check(value)
 
 
 def record(
@@ -291,7 +355,14 @@ def _check_decisions(
         if not str(coder).strip():
             problems.append((row, "coder", "empty"))
         if scheme not in codebook.schemes:
-            problems.append((row, "scheme", f"{scheme!r} is not a scheme of the codebook"))
+            problems.append(
+                (
+                    row,
+                    "scheme",
+                    f"{scheme!r} is not a scheme of codebook {codebook.concept!r}; schemes: "
+                    + ", ".join(map(repr, codebook.schemes)),
+                )
+            )
             continue
         try:
             check_value(codebook.schemes[scheme], value)
@@ -345,7 +416,7 @@ def current(
     *,
     sources: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Each coder's latest value per item and scheme.
+    """Each coder's latest value per item and scheme, removed items left out.
 
     Parameters
     ----------
@@ -369,7 +440,7 @@ def history(
     *,
     sources: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Every decision ever stored, oldest first, with its sequence number."""
+    """Every decision ever stored, oldest first, with its sequence number (removed items too)."""
     return _select(conn, "decisions", scheme, sources, order="seq", seq=True)
 
 
@@ -383,6 +454,8 @@ def _select(
     seq: bool = False,
 ) -> pd.DataFrame:
     clauses, params = [], []
+    if table != "decisions":
+        clauses.append(f"item NOT IN {_REMOVED}")
     if scheme is not None:
         clauses.append("scheme = ?")
         params.append(scheme)
@@ -494,10 +567,10 @@ def adjudications(conn: sqlite3.Connection, scheme: str | None = None) -> pd.Dat
     pandas.DataFrame
         Columns ``item, scheme, value, adjudicator, note, timestamp``.
     """
-    where, params = ("WHERE scheme = ?", (scheme,)) if scheme else ("", ())
+    where, params = (" AND scheme = ?", (scheme,)) if scheme else ("", ())
     return pd.read_sql_query(
         "SELECT item, scheme, value, adjudicator, note, timestamp FROM current_adjudications "
-        f"{where} ORDER BY item, scheme",
+        f"WHERE item NOT IN {_REMOVED}{where} ORDER BY item, scheme",
         conn,
         params=params,
     )
@@ -552,28 +625,205 @@ def coded_items(
 ) -> pd.DataFrame:
     """Items with an agreed value (see :func:`consensus`) for every one of ``schemes``.
 
-    Authors and year come from the item's document in the corpus, or for the
-    bundled definitions from the paper's Table 2.
+    Authors and year come from the item itself (a CSV of items may give
+    them), else from its document in the corpus, else, for the bundled
+    definitions, from the paper's Table 2.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``id, authors, year, definition`` and one per scheme.
+        Columns ``id, authors, year, definition`` and one per scheme; year
+        is ``Int64``, missing where it is not known.
     """
-    found = items(conn, codebook.concept).set_index("id")
-    meta = pd.read_sql_query("SELECT key AS doc, authors, year FROM documents", conn)
-    meta = meta.drop_duplicates("doc").set_index("doc")
-    bundled = load_definitions(codebook=codebook).set_index("key")[["authors", "year"]]
-    ids = found.index.to_series()
-    frame = pd.DataFrame(
-        {
-            column: found["doc"].map(meta[column]).combine_first(ids.map(bundled[column]))
-            for column in ("authors", "year")
-        }
-    )
-    frame["definition"] = found["text"]
+    frame = agreed(conn, codebook, schemes)
+    return frame.dropna(subset=list(schemes)).reset_index(drop=True)
+
+
+def agreed(
+    conn: sqlite3.Connection, codebook: Codebook, schemes: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Every item of the codebook's concept with its agreed value per scheme, or NA.
+
+    Parameters
+    ----------
+    schemes : sequence of str, optional
+        The schemes, one column each; all the codebook's schemes when omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id, authors, year, definition`` and one per scheme, one row
+        per item that is not removed, in document order; a scheme's cell is
+        NA where the item is not coded or its coders disagree unresolved.
+    """
+    schemes = list(codebook.schemes) if schemes is None else list(schemes)
+    found = items(conn, codebook.concept)
+    frame = item_sources(conn, found)
+    frame["definition"] = found.set_index("id")["text"]
     for scheme in schemes:
-        frame[scheme] = consensus(conn, scheme)
-    frame = frame.dropna(subset=list(schemes))
-    frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
+        frame[scheme] = consensus(conn, scheme).reindex(frame.index)
     return frame.rename_axis("id").reset_index()
+
+
+def item_sources(conn: sqlite3.Connection, found: pd.DataFrame) -> pd.DataFrame:
+    """The authors and year of each item of ``found`` (a frame of :func:`items`).
+
+    From the item itself (a CSV of items may give them), else from its
+    document in the corpus, else, for the bundled definitions, from the
+    paper's Table 2.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the items' ids; columns ``authors`` (empty when unknown) and
+        ``year`` (``Int64``, missing when unknown).
+    """
+    found = found.set_index("id")
+    meta = pd.read_sql_query("SELECT key AS doc, authors, year FROM documents", conn)
+    meta = meta.replace("", None).drop_duplicates("doc").set_index("doc")
+    frame = pd.DataFrame(index=found.index)
+    for column in ("authors", "year"):
+        own = found[column].replace("", None)
+        frame[column] = own.combine_first(found["doc"].map(meta[column]))
+    if (found["origin"] == "bundled").any():
+        table2 = load_definitions().set_index("key")
+        ids = found.index.to_series()
+        for column in ("authors", "year"):
+            frame[column] = frame[column].combine_first(ids.map(table2[column]))
+    frame["authors"] = frame["authors"].fillna("")
+    frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
+    return frame
+
+
+def remove_item(conn: sqlite3.Connection, item: str, note: str = "") -> int:
+    """Take an item out of the coding; its decisions stay in the history.
+
+    Returns
+    -------
+    int
+        The removal's sequence number.
+
+    Raises
+    ------
+    ValueError
+        For an item the store does not hold, or one already removed.
+    """
+    with transaction(conn):
+        if not conn.execute("SELECT 1 FROM items WHERE id = ?", (item,)).fetchone():
+            raise ValueError(f"{item!r} is not an item of the store")
+        if conn.execute("SELECT 1 FROM item_removals WHERE item = ?", (item,)).fetchone():
+            raise ValueError(f"{item!r} was removed already")
+        cursor = conn.execute(
+            "INSERT INTO item_removals (item, note, timestamp) VALUES (?, ?, ?)",
+            (item, note, now()),
+        )
+    return cursor.lastrowid
+
+
+def recorded_codebook(conn: sqlite3.Connection) -> Codebook | None:
+    """The codebook the store was started with, or None for a store that has none recorded."""
+    row = conn.execute("SELECT yaml, path FROM codebooks ORDER BY seq LIMIT 1").fetchone()
+    if row is None:
+        return None
+    yaml_text, path = row
+    return parse_codebook(yaml_text, f"{path or 'codebook'} (as recorded in the store)")
+
+
+def record_codebook(conn: sqlite3.Connection, codebook: Codebook) -> bool:
+    """Record ``codebook`` as the store's, unless the store records it already.
+
+    Returns
+    -------
+    bool
+        Whether it was recorded now (False: the store recorded it already).
+
+    Raises
+    ------
+    InputError
+        When the store records another codebook (see :func:`store_codebook`).
+    ValueError
+        When ``codebook`` has no YAML text.
+    """
+    if not codebook.text:
+        raise ValueError(f"codebook {codebook.concept!r} has no YAML text to record")
+    with transaction(conn):
+        row = conn.execute("SELECT sha256 FROM codebooks ORDER BY seq LIMIT 1").fetchone()
+        if row is None:
+            conn.execute(
+                "INSERT INTO codebooks (concept, sha256, yaml, path, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (codebook.concept, codebook.sha256, codebook.text, codebook.path, now()),
+            )
+            return True
+    if row[0] != codebook.sha256:
+        raise _other_codebook(recorded_codebook(conn), codebook)
+    return False
+
+
+def _other_codebook(recorded: Codebook, given: Codebook) -> InputError:
+    where = f" ({given.path})" if given.path else ""
+    return InputError(
+        f"the store records codebook {recorded.describe()}; the codebook given{where} "
+        f"is {given.describe()}; a store is coded with one codebook: give the store's "
+        "(or none) or start another store"
+    )
+
+
+def store_codebook(
+    conn: sqlite3.Connection, given: Codebook | None, *, record: bool | None = None
+) -> tuple[Codebook, list[str]]:
+    """The codebook to code a store with, recording it when the store has none.
+
+    The store's recorded codebook when ``given`` is None; ``given`` when it
+    is the same (same SHA-256) or the store records none yet; the bundled
+    cluster codebook when neither is there.
+
+    Parameters
+    ----------
+    given : Codebook or None
+        The codebook the user named (``--codebook``).
+    record : bool, optional
+        Record the codebook used on a store that records none; by default
+        when the store holds items (a store made before stores recorded
+        their codebook), so that an empty store is not tied to a codebook
+        before its first items are registered.
+
+    Returns
+    -------
+    codebook : Codebook
+    notes : list of str
+        What was done without being asked: the bundled codebook used, a
+        codebook recorded.
+
+    Raises
+    ------
+    InputError
+        When ``given`` differs from the codebook the store records: the
+        message names both (concept and SHA-256 prefix).
+    """
+    notes = []
+    recorded = recorded_codebook(conn)
+    if recorded is not None:
+        if given is not None and given.sha256 != recorded.sha256:
+            raise _other_codebook(recorded, given)
+        return recorded, notes
+    concepts = sorted(c for (c,) in conn.execute("SELECT DISTINCT concept FROM items"))
+    book = given
+    if book is None:
+        book = load_codebook()
+        if concepts and book.concept not in concepts:
+            raise InputError(
+                f"the store holds items of concept {', '.join(map(repr, concepts))} and records "
+                "no codebook: give their codebook with --codebook FILE (it is then recorded)"
+            )
+        notes.append(f"using the bundled codebook {book.concept!r}")
+    elif concepts and book.concept not in concepts:
+        raise InputError(
+            f"the store holds items of concept {', '.join(map(repr, concepts))}, the codebook "
+            f"given is of concept {book.concept!r}"
+        )
+    had_items = bool(concepts)
+    wanted = record or (record is None and had_items)
+    if wanted and record_codebook(conn, book) and had_items:
+        notes.append(f"recorded codebook {book.describe()} as this store's (it had none)")
+    return book, notes

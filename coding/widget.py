@@ -1,6 +1,6 @@
 """A notebook widget that shows one item at a time and saves every click at once.
 
-``CodingSession(db, coder, scheme="school")`` shows a definition with the
+``CodingSession(db, coder, scheme)`` shows a definition with the
 concept's terms highlighted, its document and page, and the model's proposal
 with its confidence and reason; the coder clicks one button per category of the
 codebook. Each click is one decision appended to the coding store
@@ -25,7 +25,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from coding import store
-from coding.codebook import Category, Codebook, load_codebook
+from coding.codebook import Category, Codebook
+from corpus.errors import InputError
 
 __all__ = ["CodingSession", "highlight"]
 
@@ -99,14 +100,17 @@ class CodingSession:
         connection to it.
     coder : str
         Who codes: every decision is stored under this name.
-    scheme : str, default="school"
-        The codebook's scheme to code.
+    scheme : str, optional
+        The codebook's scheme to code; its first scheme of one code per item
+        when omitted.
     order : {"document", "confidence"}, default="document"
         ``"document"`` shows items by document, page and position;
         ``"confidence"`` shows the model's least confident proposals first and
         items without a proposal last.
     codebook : Codebook, optional
-        The bundled cluster codebook when omitted.
+        The codebook the store records (see :func:`coding.store.store_codebook`),
+        or the bundled cluster codebook for a store that records none, when
+        omitted; one that differs from the store's is refused.
     concept : str, optional
         Whose items to code; the codebook's concept when omitted.
 
@@ -137,7 +141,8 @@ class CodingSession:
     ------
     ValueError
         For an empty coder or the model's, an unknown order, an unknown scheme or one that
-        takes several codes per item, or a store without items of the concept.
+        takes several codes per item, a codebook other than the store's, or a store
+        without items of the concept.
 
     Examples
     --------
@@ -156,7 +161,7 @@ class CodingSession:
         self,
         db: str | Path | sqlite3.Connection,
         coder: str,
-        scheme: str = "school",
+        scheme: str | None = None,
         *,
         order: Order = "document",
         codebook: Codebook | None = None,
@@ -169,19 +174,24 @@ class CodingSession:
                 f"coder={coder!r}: give the name or initials of the person coding "
                 f"({store.MODEL_CODER!r} is the model's)"
             )
-        self.codebook = codebook or load_codebook()
-        self._scheme = self.codebook.scheme(scheme)
+        self._owns_conn = not isinstance(db, sqlite3.Connection)
+        self.conn = store.open_store(db) if self._owns_conn else db
+        try:
+            self.codebook, _ = store.store_codebook(self.conn, codebook)
+            self._scheme = self.codebook.scheme(scheme or self.codebook.schemes_to_learn()[0])
+        except (ValueError, InputError) as exc:
+            self.close()
+            raise ValueError(str(exc)) from None
         if self._scheme.multiple:
+            self.close()
             raise ValueError(
                 f"scheme {scheme!r} takes several codes per item; CodingSession codes schemes "
                 "of one code per item: record these with coding.store.record or import_codings"
             )
-        self.scheme = scheme
+        self.scheme = self._scheme.name
         self.coder = str(coder).strip()
         self.order = order
         self.concept = concept or self.codebook.concept
-        self._owns_conn = not isinstance(db, sqlite3.Connection)
-        self.conn = store.open_store(db) if self._owns_conn else db
         self.items = self._load_items()
         if self.items.empty:
             where = db if self._owns_conn else "the store"

@@ -8,7 +8,7 @@ reported per file; what was stored stays stored.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -63,6 +63,68 @@ def expand_paths(paths: Iterable[str | Path], report: IngestReport) -> list[Path
     return list(dict.fromkeys(files))
 
 
+#: The columns of a ``--meta`` CSV: the file, then what to set of its document.
+META_COLUMNS = ("path", "key", "authors", "year")
+
+
+def read_meta(path: str | Path) -> dict[Path, list[dict[str, str]]]:
+    """Read a CSV of documents' metadata: ``path`` and any of ``key, authors, year``.
+
+    A relative ``path`` is taken from the CSV's folder. A file holding one
+    document (a PDF, a text) gets the row's key, authors and year; in a file
+    of several (BibTeX, RIS, CSV), ``key`` names the document whose authors
+    and year are set.
+
+    Returns
+    -------
+    dict of Path to list of dict
+        Per resolved file, its rows (``key``, ``authors``, ``year``, ``row``);
+        empty cells are left out.
+
+    Raises
+    ------
+    InputError
+        Naming the file, row and field of a missing path or a year that is not
+        a whole number.
+    """
+    from corpus.records import read_records, whole_number
+
+    path = Path(path)
+    frame = read_records(
+        path, required=["path"], optional=list(META_COLUMNS[1:]), checks={"year": whole_number}
+    )
+    rows: dict[Path, list[dict[str, str]]] = {}
+    for number, row in enumerate(frame.to_dict("records"), start=1):
+        file = Path(row["path"]).expanduser()
+        file = (file if file.is_absolute() else path.parent / file).resolve()
+        given = {k: str(row[k]) for k in META_COLUMNS[1:] if str(row[k]) != ""}
+        rows.setdefault(file, []).append(given | {"row": f"{path}, row {number}"})
+    return rows
+
+
+def apply_meta(source: Source, rows: list[dict[str, str]]) -> list[str]:
+    """Set the documents' key, authors and year from ``--meta`` rows; return what did not fit."""
+    problems = []
+    for row in rows:
+        fields = {k: row[k] for k in ("authors", "year") if k in row}
+        if len(source.documents) == 1:
+            document = source.documents[0]
+            key = row.get("key", document.key)
+            source.documents[0] = replace(document, key=key, metadata=document.metadata | fields)
+            continue
+        wanted = row.get("key")
+        at = [i for i, d in enumerate(source.documents) if d.key == wanted]
+        if not at:
+            problems.append(
+                f"{row['row']}: {source.path} holds {len(source.documents)} documents; "
+                f"'key' must name one of them ({wanted!r} does not)"
+            )
+        for i in at:
+            document = source.documents[i]
+            source.documents[i] = replace(document, metadata=document.metadata | fields)
+    return problems
+
+
 def ingest(
     paths: Sequence[str | Path],
     db: str | Path,
@@ -70,6 +132,7 @@ def ingest(
     terms: Sequence[str],
     *,
     progress: Callable[[Ahead], Iterable[tuple[tuple[Path, str], Source | str]]] = iter,
+    meta: dict[Path, list[dict[str, str]]] | None = None,
 ) -> IngestReport:
     """Read, search and store every file under ``paths``.
 
@@ -86,6 +149,10 @@ def ingest(
     progress : callable, default=iter
         Wraps the stream of ``((path, sha256), source)`` pairs as the files
         are read, e.g. in a progress bar; it has a length, the number of files.
+    meta : dict, optional
+        Documents' key, authors and year by file, as :func:`read_meta` reads
+        them; they override what the files say. For a file already stored
+        unchanged, the stored documents' authors and year are updated.
 
     Returns
     -------
@@ -101,6 +168,10 @@ def ingest(
 
     report = IngestReport()
     files = expand_paths(paths, report)
+    meta = meta or {}
+    for file in sorted(set(meta) - set(files)):
+        for row in meta[file]:
+            report.warnings.append(f"{row['row']}: {file} is not among the files ingested")
     conn = store.connect(db)
     try:
         pending = []
@@ -113,6 +184,10 @@ def ingest(
             twin = store.path_with_digest(conn, digest)
             if twin == str(path):
                 report.unchanged += 1
+                for row in meta.get(path, []):
+                    fields = {k: row[k] for k in ("authors", "year") if k in row}
+                    if not store.update_documents(conn, str(path), row.get("key"), fields):
+                        report.warnings.append(f"{row['row']}: no stored document of {path} to set")
             elif twin is not None:
                 report.unchanged += 1
                 report.warnings.append(f"{path}: same content as {twin}, already stored")
@@ -137,6 +212,8 @@ def ingest(
                     if isinstance(found, str):
                         report.failures.append(found)
                         continue
+                    if source.path in meta:
+                        report.failures.extend(apply_meta(source, meta[source.path]))
                     skipped = store.store_source(conn, source, concept, list(terms), found)
                     report.stored += 1
                     report.documents += len(source.documents) - len(skipped)

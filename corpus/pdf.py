@@ -83,7 +83,8 @@ def read_pdf(path: str | Path) -> tuple[list[str], dict[str, str]]:
         As :func:`pdf_pages`.
     metadata : dict
         ``title`` and ``authors`` from the PDF's document information, where
-        it has them (many PDFs do not; their year is never guessed).
+        it has them, and ``year``, the publication year where
+        :func:`publication_year` finds one (never the file's creation date).
 
     Raises
     ------
@@ -115,6 +116,7 @@ def read_pdf(path: str | Path) -> tuple[list[str], dict[str, str]]:
             for ours, theirs in (("title", "Title"), ("authors", "Author"))
             if info.get(theirs, "").strip()
         }
+        described = " ".join(info.get(k, "") for k in ("Subject", "Title", "Keywords"))
         raw = []
         for index in range(len(pdf)):
             page = pdf[index]
@@ -132,7 +134,67 @@ def read_pdf(path: str | Path) -> tuple[list[str], dict[str, str]]:
         raise InputError(
             f"{path}: no text on any page (a scan or a drawing; scanned pages need OCR first)"
         )
-    return clean_pages(raw), metadata
+    pages = clean_pages(raw)
+    year = publication_year(pages[0], described)
+    if year:
+        metadata["year"] = year
+    return pages, metadata
+
+
+#: Lines at the top of the first page searched for a citation line's "(2019)".
+_HEADER_LINES = 12
+_YEAR = r"((?:19|20)\d\d)"
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?" + _YEAR, re.IGNORECASE)
+_PUBLISHED = re.compile(
+    r"(?:published(?: online)?|available online|accepted)\b[^\n]{0,40}?\b" + _YEAR,
+    re.IGNORECASE,
+)
+_CITED = re.compile(r"\(" + _YEAR + r"\)")
+
+
+def publication_year(first_page: str, described: str = "") -> str:
+    """The year a paper was published, from its first page or document information, or "".
+
+    A PDF's creation and modification dates say when the file was made, not
+    when the work was published, so they are never used. In order, the
+    first of these that gives a year from 1900 to next year is taken:
+
+    1. a citation in the document information (``Subject``, ``Title``,
+       ``Keywords``), e.g. "Journal of Business Research 123 (2021) 45-60",
+       as some publishers write it;
+    2. a copyright line on the first page: "© 2019", "(c) 2019",
+       "Copyright 2019";
+    3. "(2019)" in the first lines of the first page, a journal's citation
+       line (lower down, "(2019)" is more often a reference to other work);
+    4. "Published online 3 May 2019", "Available online ...", "Accepted ..."
+       on the first page.
+
+    Parameters
+    ----------
+    first_page : str
+        The first page's text.
+    described : str, default=""
+        The document information's text fields, joined.
+
+    Returns
+    -------
+    str
+        The year as four digits, or "" when none is found.
+    """
+    from datetime import date
+
+    latest = date.today().year + 1
+    header = "\n".join(first_page.splitlines()[:_HEADER_LINES])
+    for pattern, text in (
+        (_CITED, described),
+        (_COPYRIGHT, first_page),
+        (_CITED, header),
+        (_PUBLISHED, first_page),
+    ):
+        for match in pattern.finditer(text):
+            if 1900 <= int(match.group(1)) <= latest:
+                return match.group(1)
+    return ""
 
 
 #: Why PDFium could not load a file, by its error code (FPDF_ERR_*).

@@ -247,6 +247,30 @@ def store_scan(
         _insert_candidates(conn, document_id, uid, concept, terms, frame)
 
 
+def update_documents(
+    conn: sqlite3.Connection, path: str, key: str | None, fields: dict[str, str]
+) -> int:
+    """Set ``authors`` and ``year`` of a stored source's documents (of ``key`` only, if given).
+
+    Returns
+    -------
+    int
+        How many documents were updated.
+    """
+    chosen = {k: v for k, v in fields.items() if k in ("authors", "year")}
+    if not chosen:
+        return 0
+    sets = ", ".join(f"{k} = ?" for k in chosen)
+    where = "source_id = (SELECT id FROM sources WHERE path = ?)"
+    params = [*chosen.values(), path]
+    if key is not None:
+        where += " AND (key = ? OR (SELECT COUNT(*) FROM documents d WHERE d.source_id = "
+        where += "documents.source_id) = 1)"
+        params.append(key)
+    with transaction(conn):
+        return conn.execute(f"UPDATE documents SET {sets} WHERE {where}", params).rowcount
+
+
 def candidates(conn: sqlite3.Connection, concept: str, min_score: float = 0.0) -> pd.DataFrame:
     """The candidate definitions of ``concept`` scoring at least ``min_score``.
 
