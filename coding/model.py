@@ -8,9 +8,10 @@ data and the library versions.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -270,8 +271,17 @@ def _trusted() -> tuple[type, ...]:
 
 
 def save_model(model: Model, path: str | Path) -> Path:
-    """Write ``model`` to ``path``, a model file (:func:`corpus.modelfile.save_bundle`)."""
-    bundle = {"codebook": model.codebook, "classifiers": model.classifiers, "info": model.info}
+    """Write ``model`` to ``path``, a model file (:func:`corpus.modelfile.save_bundle`).
+
+    The codebook is kept whole (its text identifies it) but for the folder it
+    was read from, which is of the machine that trained the model.
+    """
+    codebook = replace(model.codebook, path=Path(model.codebook.path).name)
+    classifiers = {
+        scheme: copy.copy(classifier).set_params(codebook=codebook)
+        for scheme, classifier in model.classifiers.items()
+    }
+    bundle = {"codebook": codebook, "classifiers": classifiers, "info": model.info}
     return save_bundle(bundle, path, "model", _trusted())
 
 

@@ -213,7 +213,12 @@ def ingest(
                         report.failures.append(found)
                         continue
                     if source.path in meta:
+                        searched = [found[d.digest] for d in source.documents]
                         report.failures.extend(apply_meta(source, meta[source.path]))
+                        found = {
+                            d.digest: frame
+                            for d, frame in zip(source.documents, searched, strict=True)
+                        }
                     skipped = store.store_source(conn, source, concept, list(terms), found)
                     report.stored += 1
                     report.documents += len(source.documents) - len(skipped)

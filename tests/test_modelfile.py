@@ -8,6 +8,7 @@ import json
 import pickle
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -96,7 +97,9 @@ def test_cli_refuses_a_hostile_pickle_without_running_it(tmp_path, command, what
     result = runner.invoke(app, [part.format(**names) for part in command])
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {evil}: not a defcode {what} (a gzip")
+    errors = [line for line in lines if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {evil}: not a defcode {what} (a gzip")
+    assert all(line.startswith(("error: ", "note: ")) for line in lines), lines
     assert "Traceback" not in result.output
     assert not target.exists()
     assert not (tmp_path / "out.csv").exists()
@@ -119,11 +122,16 @@ def test_python_api_refuses_a_hostile_pickle_without_running_it(tmp_path):
 def test_a_saved_model_loads_with_identical_probabilities(tiny_model, tmp_path):
     path = save_model(tiny_model, tmp_path / "sub" / "model.zip")
     loaded = load_model(path)
-    assert loaded.info == tiny_model.info and loaded.codebook == tiny_model.codebook
+    kept = replace(tiny_model.codebook, path=Path(tiny_model.codebook.path).name)
+    assert loaded.info == tiny_model.info and loaded.codebook == kept
+    with zipfile.ZipFile(path) as archive:
+        manifest = archive.read("defcode.json").decode("utf-8")
+    assert '"codebook.yaml"' in manifest or Path(tiny_model.codebook.path).name in manifest
+    assert str(Path(tiny_model.codebook.path).parent) not in manifest
     for scheme, classifier in tiny_model.classifiers.items():
         again = loaded.classifiers[scheme]
         assert np.array_equal(again.predict_proba(TEXTS), classifier.predict_proba(TEXTS))
-        assert again.get_params() == classifier.get_params()
+        assert again.get_params() == classifier.get_params() | {"codebook": kept}
         pd.testing.assert_frame_equal(again.examples_, classifier.examples_)
     pd.testing.assert_frame_equal(loaded.propose(TEXTS), tiny_model.propose(TEXTS))
     assert save_model(loaded, tmp_path / "again.zip").read_bytes() == path.read_bytes()

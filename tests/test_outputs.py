@@ -280,6 +280,7 @@ def test_codings_export_neutralises_and_import_reads_the_same_notes(tmp_path):
 
 def test_an_empty_export_writes_the_header_whole(tmp_path):
     db, out = tmp_path / "coding.db", tmp_path / "decisions.csv"
+    store.open_store(db).close()
     out.write_text("old,file\n1,2\n")
     result = runner.invoke(app, ["codings", "export", "--db", str(db), "--out", str(out)])
     assert result.exit_code == 0, result.output
