@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
 import random
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 import pytest
@@ -14,7 +16,7 @@ from typer.testing import CliRunner
 
 from analysis.cli import app
 from coding.definitions import bundled_definitions_path
-from corpus import finder, store
+from corpus import children, finder, store
 from corpus import ingest as ingest_module
 from corpus.errors import InputError
 from corpus.ingest import ingest
@@ -203,7 +205,15 @@ def test_any_exception_while_reading_a_file_is_that_files_failure(tmp_path, monk
             raise KeyError("no such field")
         return real(path, sha256)
 
-    monkeypatch.setattr(ingest_module, "read_source", fragile)  # the forked reader has it too
+    monkeypatch.setattr(ingest_module, "read_source", fragile)
+    # The reader must be forked from this process to have the patch: a fork
+    # server (used when earlier tests left threads running) would not.
+    fork = multiprocessing.get_context("fork")
+    monkeypatch.setattr(
+        children,
+        "process_pool",
+        lambda: ProcessPoolExecutor(1, mp_context=fork, initializer=children._die_with_parent),
+    )
     for name in ("a", "odd", "b"):
         (tmp_path / f"{name}.txt").write_text(f"A cluster is a group of firms ({name}).\n")
     report = ingest([tmp_path], tmp_path / "c.db", "cluster", TERMS)
