@@ -325,7 +325,7 @@ def coded_table2(
 
 def _check_keys(keys: pd.Series, bibliography: Path) -> None:
     """Raise an InputError naming the keys that ``bibliography`` does not hold."""
-    from corpus.bibliography import load_bibtex
+    from corpus.readers.bibliography import load_bibtex
 
     known = set(load_bibtex(bibliography)["key"])
     missing = sorted(set(keys) - known)

@@ -9,8 +9,8 @@ import pytest
 
 from analysis.export import references_path
 from analysis.tables import table2
-from corpus.bibliography import load_bibtex
 from corpus.errors import InputError
+from corpus.readers.bibliography import load_bibtex
 from tests.conftest import ROOT
 
 # Every work the seed paper cites, typed from its text: key -> (an author, year cited).

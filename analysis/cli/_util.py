@@ -50,12 +50,12 @@ def store_codebook_or_exit(
 
     The store's recorded codebook, checked against ``path`` when one is given;
     on a store that records none, the codebook at ``path`` or the bundled one,
-    recorded as the store's (see :func:`coding.store.store_codebook`). What
+    recorded as the store's (see :func:`coding.coders.store.store_codebook`). What
     was done unasked (the bundled codebook used, a codebook recorded) is
     printed as a note on stderr.
     """
     from coding.codebook import load_codebook
-    from coding.store import store_codebook
+    from coding.coders.store import store_codebook
     from corpus.errors import InputError
 
     try:
@@ -77,7 +77,7 @@ def store_or_exit(db: Path, *, existing: bool = False) -> sqlite3.Connection:
     A missing store is created, unless ``existing``: commands that only read
     a store fail with "no such coding store" instead.
     """
-    from coding.store import open_store
+    from coding.coders.store import open_store
     from corpus.errors import InputError
 
     if existing and not db.is_file():

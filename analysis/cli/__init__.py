@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from analysis.cli_help import UnixHelpGroup
-from analysis.exits import codebook_or_exit, fail, note, store_codebook_or_exit, store_or_exit
-from analysis.qda_commands import qda_app
+from analysis.cli._help import UnixHelpGroup
+from analysis.cli._util import codebook_or_exit, fail, note, store_codebook_or_exit, store_or_exit
+from analysis.cli.qda import qda_app
 
 if TYPE_CHECKING:
     from coding.codebook import Codebook
@@ -118,8 +118,8 @@ def _bib_or_exit(bib: Path | None) -> None:
     """Exit with the error when a --bib file is given but cannot be read as BibTeX."""
     if bib is None:
         return
-    from corpus.bibliography import load_bibtex
     from corpus.errors import InputError
+    from corpus.readers.bibliography import load_bibtex
 
     try:
         load_bibtex(bib)
@@ -238,7 +238,7 @@ def _agreed(input: Path | None, db: Path | None, book: Codebook, schemes: tuple[
             return load_definitions(input, book, schemes), None
         except InputError as exc:
             fail(str(exc))
-    from coding.store import coded_items
+    from coding.coders.store import coded_items
 
     conn = store_or_exit(db, existing=True)
     return coded_items(conn, book, schemes or book.single_schemes()), conn
@@ -385,9 +385,9 @@ def evaluate(
     """
     import json
 
-    from coding.evaluation import as_json
-    from coding.evaluation import evaluate as run
     from coding.model import MIN_DEFINITIONS
+    from coding.model.evaluation import as_json
+    from coding.model.evaluation import evaluate as run
 
     book, definitions, schemes = _coded(input, codebook, scheme, MIN_DEFINITIONS + 1)
     report = run(definitions, book, schemes, n_jobs=jobs, progress=_progress("folds", json_))
@@ -538,8 +538,8 @@ def detect(
 
         $ defcode detect --input sentences.csv --out scored.csv
     """
-    from corpus.detector import load_detector
     from corpus.errors import InputError
+    from corpus.finding.detector import load_detector
     from corpus.records import read_texts, write_csv_chunks
 
     def scored(model):
@@ -608,8 +608,8 @@ def reliability(
     """
     import json
 
-    from coding.reliability import read_ratings, reliability_tables, select_scheme
-    from coding.reliability import reliability as measure
+    from coding.coders.reliability import read_ratings, reliability_tables, select_scheme
+    from coding.coders.reliability import reliability as measure
     from corpus.errors import InputError
 
     if (input is None) == (db is None):
@@ -620,7 +620,7 @@ def reliability(
             ratings = read_ratings(input)
             book = codebook_or_exit(codebook) if codebook is not None else None
         else:
-            from coding.store import current
+            from coding.coders.store import current
 
             conn = store_or_exit(db, existing=True)
             try:
@@ -665,9 +665,9 @@ def train_detector(
 
         $ defcode train-detector --deft ../shared/data/deft --out detector.zip
     """
-    from corpus.deft import load_deft
-    from corpus.detector import train_detector as fit
     from corpus.errors import InputError, OutputError
+    from corpus.finding.detector import train_detector as fit
+    from corpus.readers.deft import load_deft
 
     try:
         sentences = load_deft(deft)
@@ -936,7 +936,7 @@ def codings_items(
         $ defcode codings items --db review.db --candidates --min-score 0.7
         $ defcode codings items --db review.db --list
     """
-    from coding import store
+    from coding.coders import store
 
     chosen = [bool(input), from_candidates, list_, bool(remove)]
     if sum(chosen) > 1:
@@ -961,7 +961,7 @@ def _register_items(conn, db, input, from_candidates, min_score, codebook) -> No
     """Add items from a CSV, the candidates or the bundled definitions; record the codebook."""
     import pandas as pd
 
-    from coding import store
+    from coding.coders import store
     from corpus.errors import InputError
     from corpus.records import read_texts
 
@@ -997,7 +997,7 @@ def _item_meta(path: Path):
 
 def _list_items(conn, db: Path) -> None:
     """Print the store's items: id, origin, document, authors, year, decisions, text."""
-    from coding import store
+    from coding.coders import store
 
     found = store.items(conn, removed=True)
     sources = store.item_sources(conn, found)
@@ -1032,7 +1032,7 @@ def codings_propose(
 
         $ defcode codings propose --db review.db
     """
-    from coding import store
+    from coding.coders import store
     from coding.model import bundled_model_path, load_model
     from corpus.errors import InputError
 
@@ -1065,7 +1065,7 @@ def codings_import(
 
         $ defcode codings import ann.csv bob.csv --db review.db
     """
-    from coding import store
+    from coding.coders import store
     from corpus.errors import InputError
 
     conn = store_or_exit(db)
@@ -1122,7 +1122,7 @@ def codings_export(
         $ defcode codings export --db review.db --out codings.csv --history
         $ defcode codings export --db review.db --out coded.csv --agreed
     """
-    from coding import store
+    from coding.coders import store
     from corpus.errors import InputError
     from corpus.records import write_csv_chunks
 
@@ -1152,7 +1152,7 @@ def _export_agreed(
     """Write the agreed coded table, and say which items were left out and why."""
     import pandas as pd
 
-    from coding import store
+    from coding.coders import store
     from corpus.errors import InputError
     from corpus.records import write_csv_chunks
 
@@ -1208,7 +1208,7 @@ def codings_disagreements(
 
         $ defcode codings disagreements --db review.db --scheme school
     """
-    from coding import store
+    from coding.coders import store
     from corpus.errors import InputError
     from corpus.records import write_csv_chunks
 
@@ -1247,7 +1247,7 @@ def codings_resolve(
         $ defcode codings resolve --db review.db --item porter1998 --scheme school \\
             --value 'Michael Porter' --adjudicator eve
     """
-    from coding import store
+    from coding.coders import store
 
     conn = store_or_exit(db)
     book = store_codebook_or_exit(conn, db, codebook)
