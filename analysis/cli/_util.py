@@ -1,16 +1,19 @@
-"""What every ``defcode`` command shares: failing with one line, and opening inputs or failing.
+"""What every ``defcode`` command shares: the app, failing with one line, opening inputs.
 
-A command that cannot go on prints ``error: <message>`` on stderr and exits
-with status 1, with no traceback. Heavy modules are imported inside each
-function, so that ``defcode --help`` starts fast.
+``app`` is the ``defcode`` command; each module of :mod:`analysis.cli` adds its
+commands to it. A command that cannot go on prints ``error: <message>`` on
+stderr and exits with status 1, with no traceback. Heavy modules are imported
+inside each function, so that ``defcode --help`` starts fast.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+
+from analysis.cli._help import UnixHelpGroup
 
 if TYPE_CHECKING:
     import sqlite3
@@ -86,3 +89,68 @@ def store_or_exit(db: Path, *, existing: bool = False) -> sqlite3.Connection:
         return open_store(db)
     except InputError as exc:
         fail(str(exc))
+
+
+app = typer.Typer(
+    cls=UnixHelpGroup,
+    help="defcode: find, code and tabulate the published definitions of a concept.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """defcode: find, code and tabulate the published definitions of a concept."""
+
+
+RawOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="Write CSV cells as they are. By default a cell starting with = + - @ (a "
+        "spreadsheet formula) gets a leading ' that defcode strips when it reads the file.",
+    ),
+]
+
+
+CodebookOption = Annotated[
+    Path | None,
+    typer.Option("--codebook", help="Codebook YAML; the bundled cluster codebook when omitted."),
+]
+
+
+def agreed_or_exit(
+    input: Path | None, db: Path | None, book: Codebook, schemes: tuple[str, ...] | None
+):
+    """Coded definitions from a coded CSV (the paper's when None) or a store's agreed codes.
+
+    Returns the definitions and the store's connection (None for a CSV), or
+    exits with the error.
+    """
+    from coding.definitions import load_definitions
+    from corpus.errors import InputError
+
+    if input is not None and db is not None:
+        fail("give at most one of --input (a coded CSV) and --db (a coding store)")
+    if db is None:
+        try:
+            return load_definitions(input, book, schemes), None
+        except InputError as exc:
+            fail(str(exc))
+    from coding.coders.store import coded_items
+
+    conn = store_or_exit(db, existing=True)
+    return coded_items(conn, book, schemes or book.single_schemes()), conn
+
+
+def progress_bar(label: str, quiet: bool):
+    """Wrap an iterable in a rich progress bar on a terminal's stderr."""
+    import sys
+
+    if quiet or not sys.stderr.isatty():
+        return iter
+    from rich.progress import track
+
+    return lambda items: track(items, description=label, transient=True)

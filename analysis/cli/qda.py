@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from analysis.cli._util import codebook_or_exit, fail, store_codebook_or_exit, store_or_exit
+from analysis.cli._util import app, codebook_or_exit, fail, store_codebook_or_exit, store_or_exit
 
 if TYPE_CHECKING:
     from coding.codebook import Codebook
@@ -25,6 +25,7 @@ qda_app = typer.Typer(
     "MAXQDA and QualCoder (REFI-QDA).",
     no_args_is_help=True,
 )
+app.add_typer(qda_app, name="qda")
 
 CodebookOption = Annotated[
     Path | None,
