@@ -7,9 +7,9 @@ import sqlite3
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
-from coding.evaluation import confusion, loo_predictions
+from coding.coders.store import MODEL_CODER, current
 from coding.model import Model
-from coding.store import MODEL_CODER, current
+from coding.model.evaluation import confusion, loo_predictions
 
 
 def agreement(reference: pd.Series, proposed: pd.Series, labels: list[str]) -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -25,15 +24,6 @@ def table_markdown(table: Table) -> str:
     if table.note:
         parts += ["", table.note]
     return "\n".join(parts) + "\n"
-
-
-def references_path() -> Path:
-    """The bibliography of every work the seed paper cites, as shipped with defcode.
-
-    Only the seed case (the bundled definitions) cites it; a user's tables
-    cite the user's own ``.bib``.
-    """
-    return Path(str(resources.files("analysis") / "data" / "references.bib"))
 
 
 def write_tables(

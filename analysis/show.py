@@ -51,7 +51,7 @@ def _cell(value: Any) -> str:
 
 
 def print_evaluation(report: dict[str, dict[str, Any]], console: Console | None = None) -> None:
-    """Print a :func:`coding.evaluation.evaluate` report: scores, confusion, calibration."""
+    """Print a :func:`coding.model.evaluation.evaluate` report: scores, confusion, calibration."""
     console = console or Console()
     for scheme, part in report.items():
         scores = pd.DataFrame(part["models"]).T.rename_axis("model")

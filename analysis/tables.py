@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -213,6 +214,15 @@ def is_bundled(codebook: Codebook) -> bool:
     return bool(text) and text == bundled.read_text(encoding="utf-8")
 
 
+def references_path() -> Path:
+    """The bibliography of every work the seed paper cites, as shipped with defcode.
+
+    Only the seed case (the bundled definitions) cites it; a user's tables
+    cite the user's own ``.bib``.
+    """
+    return Path(str(resources.files("analysis") / "data" / "references.bib"))
+
+
 def seed_bibliography(coded: pd.DataFrame, codebook: Codebook) -> Path | None:
     """The paper's bibliography when ``coded`` are the seed paper's own definitions, else None.
 
@@ -223,8 +233,6 @@ def seed_bibliography(coded: pd.DataFrame, codebook: Codebook) -> Path | None:
         return None
     if not set(coded["key"]) <= set(load_definitions(codebook=codebook, schemes=())["key"]):
         return None
-    from analysis.export import references_path
-
     return references_path()
 
 
@@ -288,8 +296,6 @@ def coded_table2(
     codebook = codebook or load_codebook()
     schemes = [codebook.schemes[name] for name in codebook.schemes if name in data.columns]
     if bundled and bibliography is None:
-        from analysis.export import references_path
-
         bibliography = references_path()
     cites = "key" in data.columns and bibliography is not None
     if cites and not bundled:
@@ -325,7 +331,7 @@ def coded_table2(
 
 def _check_keys(keys: pd.Series, bibliography: Path) -> None:
     """Raise an InputError naming the keys that ``bibliography`` does not hold."""
-    from corpus.bibliography import load_bibtex
+    from corpus.readers.bibliography import load_bibtex
 
     known = set(load_bibtex(bibliography)["key"])
     missing = sorted(set(keys) - known)

@@ -21,8 +21,8 @@ import pandas as pd
 from sklearn.base import clone
 
 from coding.definitions import load_definitions
-from coding.evaluation import baselines, confusion, kappa_intervals, reliability_curve, scores
 from coding.model import Model, load_model
+from coding.model.evaluation import baselines, confusion, kappa_intervals, reliability_curve, scores
 
 DEV = Path(__file__).with_name("data") / "cluster_dev.csv"
 

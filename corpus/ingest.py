@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from corpus.children import Ahead
 from corpus.errors import InputError
-from corpus.sources import KINDS, Source, file_digest, read_source
+from corpus.readers.sources import KINDS, Source, file_digest, read_source
 
 T = TypeVar("T")
 
@@ -201,7 +201,7 @@ def ingest(
         # And a file that crashes PDFium takes down the child, not the batch.
         # Only the child calls PDFium, which is not thread-safe.
         with Ahead(pending, _read, depth=64, crashed=_crashed) as read:
-            from corpus.finder import find_in_documents
+            from corpus.finding.finder import find_in_documents
 
             # Searching no documents loads spaCy and the detector while the first files are read.
             find_in_documents([], terms)
@@ -270,7 +270,7 @@ def _search(batch: list[Source | str], terms: Sequence[str]) -> list[dict | str]
     The batch's documents are searched together; should that fail, each source
     is searched alone, so that only the sources that fail are lost.
     """
-    from corpus.finder import find_in_documents
+    from corpus.finding.finder import find_in_documents
 
     def search(sources: list[Source]) -> list[dict | str]:
         frames = iter(find_in_documents([d.pages for s in sources for d in s.documents], terms))
@@ -320,7 +320,7 @@ def _crashed(file: tuple[Path, str]) -> str:
 def scan_stored(db: str | Path, concept: str, terms: Sequence[str]) -> int:
     """Search the stored documents not yet searched for ``concept``; return how many."""
     from corpus import store
-    from corpus.finder import find_in_documents
+    from corpus.finding.finder import find_in_documents
 
     conn = store.connect(db)
     try:

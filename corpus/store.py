@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corpus.errors import InputError
-from corpus.sources import Source
+from corpus.readers.sources import Source
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -139,7 +139,7 @@ def store_source(
     Parameters
     ----------
     candidates : dict of str to pandas.DataFrame
-        Per document digest, the frame :func:`corpus.finder.find_definitions`
+        Per document digest, the frame :func:`corpus.finding.finder.find_definitions`
         returns for ``concept``.
 
     Returns

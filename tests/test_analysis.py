@@ -16,8 +16,8 @@ from analysis.cli import app
 from analysis.crosstab import crosstab, independence_test, shares
 from analysis.extended import crosstab_tables
 from analysis.timeline import timeline
-from coding import store
 from coding.codebook import load_codebook
+from coding.coders import store
 from coding.definitions import load_definitions
 from coding.model import load_model
 

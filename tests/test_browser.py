@@ -181,7 +181,7 @@ def test_click_in_jupyterlab_saves_the_decision(browser, lab, tmp_path):
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from coding.store import current, items, open_store
+    from coding.coders.store import current, items, open_store
 
     browser.get(f"{lab['base']}/lab/tree/{NOTEBOOK}?token={lab['token']}")
     _wait(lambda: browser.execute_script(KERNEL_READY), 60, "the notebook's kernel")

@@ -8,9 +8,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import LeaveOneOut
 
-from coding.calibration import TemperatureScaled, cross_val_proba, fit_temperature, scale
-from coding.classifier import DefinitionClassifier
 from coding.definitions import load_definitions
+from coding.model.calibration import TemperatureScaled, cross_val_proba, fit_temperature, scale
+from coding.model.classifier import DefinitionClassifier
 
 
 def test_scale_keeps_each_rows_order_and_sums_to_one():

@@ -12,11 +12,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import estimator_checks, get_tags
 
-from coding.calibration import TemperatureScaled
-from coding.classifier import DefinitionClassifier
 from coding.codebook import load_codebook
 from coding.definitions import load_definitions
-from coding.proposals import _reason, propose
+from coding.model.calibration import TemperatureScaled
+from coding.model.classifier import DefinitionClassifier
+from coding.model.proposals import _reason, propose
 from corpus.nlp import lemma_strings
 
 SCHOOLS = [

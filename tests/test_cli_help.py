@@ -8,7 +8,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from analysis.cli import app
-from analysis.cli_help import unix_metavar
+from analysis.cli._help import unix_metavar
 
 runner = CliRunner()
 

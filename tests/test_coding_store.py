@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from analysis.cli import app
-from coding import store
 from coding.codebook import load_codebook
+from coding.coders import store
 from corpus.errors import InputError
 from corpus.ingest import ingest
 

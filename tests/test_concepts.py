@@ -17,12 +17,12 @@ from fpdf.enums import XPos, YPos
 from typer.testing import CliRunner
 
 from analysis.cli import app
-from coding import store
 from coding.codebook import bundled_codebook_path, load_codebook
+from coding.coders import store
 from coding.definitions import load_definitions
 from coding.model import degenerate, learnable, load_model, train
 from corpus.errors import InputError
-from corpus.pdf import publication_year
+from corpus.readers.pdf import publication_year
 
 runner = CliRunner()
 
@@ -472,7 +472,7 @@ def test_ingest_takes_a_pdfs_year_and_meta_sets_key_authors_and_year(work, tmp_p
 
 
 def test_the_widget_and_refi_export_code_with_the_stores_codebook(coded_store, tmp_path):
-    from coding.widget import CodingSession
+    from coding.coders.widget import CodingSession
 
     session = CodingSession(coded_store, "cy")
     assert session.scheme == "facet"

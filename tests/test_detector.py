@@ -13,8 +13,8 @@ import pytest
 from sklearn.base import clone
 from sklearn.metrics import f1_score
 
-from corpus.deft import COLUMNS, load_deft
-from corpus.detector import (
+from corpus.errors import InputError
+from corpus.finding.detector import (
     DENSE_COLUMNS,
     THRESHOLD_GRID,
     Detector,
@@ -25,7 +25,7 @@ from corpus.detector import (
     shape_token,
     train_detector,
 )
-from corpus.errors import InputError
+from corpus.readers.deft import COLUMNS, load_deft
 
 DEFT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "deft"
 DEFINITION = "A cluster is defined as a group of interconnected firms in a particular field."

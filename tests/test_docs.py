@@ -41,7 +41,7 @@ def documented_modules() -> dict[str, str]:
 
 def test_public_modules_are_found():
     modules = public_modules("coding")
-    assert {"coding", "coding.classifier", "coding.store"} <= modules
+    assert {"coding", "coding.model.classifier", "coding.coders.store"} <= modules
     assert not any("._" in name for name in modules)
 
 

@@ -17,7 +17,8 @@ from analysis.cli import app
 from analysis.show import print_evaluation
 from coding.codebook import load_codebook
 from coding.definitions import load_definitions
-from coding.evaluation import (
+from coding.model import train
+from coding.model.evaluation import (
     LEAVE_ONE_OUT_UP_TO,
     _kappas,
     as_json,
@@ -28,7 +29,6 @@ from coding.evaluation import (
     loo_predictions,
     tuned_classifier,
 )
-from coding.model import train
 
 GRID = {"C": [1.0, 10.0], "word_ngrams": [(1, 1), (1, 2)]}
 DEV = Path(__file__).parents[1] / "bench" / "data" / "cluster_dev.csv"

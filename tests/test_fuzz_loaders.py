@@ -18,8 +18,8 @@ from corpus import store
 from corpus.children import Ahead
 from corpus.errors import InputError
 from corpus.ingest import _crashed, _read, ingest
+from corpus.readers.sources import Source, read_source
 from corpus.records import read_records, read_texts
-from corpus.sources import Source, read_source
 from tests.typeset import _simple_pdf
 
 TERMS = ["cluster"]

@@ -25,12 +25,12 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from analysis.cli import app as cli_app
-from analysis.qda_commands import qda_app
-from coding import store
+from analysis.cli.qda import qda_app
 from coding.codebook import bundled_codebook_path, load_codebook
-from coding.qda import CODEBOOK_NAMESPACE, PROJECT_NAMESPACE, codebook_to_qdc, qdc_to_codebook
-from coding.qdpx import export_project
-from coding.qdpx_import import import_project
+from coding.coders import store
+from coding.qda.qdc import CODEBOOK_NAMESPACE, PROJECT_NAMESPACE, codebook_to_qdc, qdc_to_codebook
+from coding.qda.qdpx_export import export_project
+from coding.qda.qdpx_import import import_project
 from corpus.errors import InputError
 
 SCHEMAS = Path(__file__).parent / "data" / "refi-qda"

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from coding.definitions import load_definitions
-from coding.evaluation import reliability_curve, scores
 from coding.model import load_model
+from coding.model.evaluation import reliability_curve, scores
 from tests.conftest import five_grams
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "generalisation.py"
@@ -57,7 +57,7 @@ def test_the_bundled_model_codes_the_development_set_as_measured(bench, dev):
 def test_figures_the_model_page_quotes(bench, dev):
     # regression values: docs/model.md quotes them; bench/generalisation.py prints the
     # scores, the confusion matrices and the calibration of the same predictions.
-    from coding.proposals import propose
+    from coding.model.proposals import propose
 
     model = load_model()
     assert model.info["params"]["school"]["temperature"] == 0.1471

@@ -169,13 +169,13 @@ def test_pdf_pages_lose_running_heads_and_page_numbers_and_join_hyphens(seed):
     ],
 )
 def test_a_word_broken_at_a_line_end_is_joined_unless_its_hyphen_belongs_to_it(page, expected):
-    from corpus.pdf import clean_pages
+    from corpus.readers.pdf import clean_pages
 
     assert clean_pages([page]) == [expected]
 
 
 def test_running_heads_that_alternate_between_even_and_odd_pages_are_dropped():
-    from corpus.pdf import clean_pages
+    from corpus.readers.pdf import clean_pages
 
     words = ["Firms", "Regions", "Networks", "Districts", "Policies", "Suppliers", "Markets"]
     bodies = [f"{word} come first.\n{word} matter a lot.\nSo do {word.lower()}." for word in words]
@@ -410,7 +410,7 @@ def test_detect_names_a_file_without_a_text_column(tmp_path):
     ],
 )
 def test_a_hyphenated_defined_is_not_the_defining_verb(sentence, rule):
-    from corpus.finder import find_definitions
+    from corpus.finding.finder import find_definitions
 
     assert find_definitions([sentence], TERMS)["rule"].tolist() == [rule]
 
@@ -424,15 +424,15 @@ def test_a_hyphenated_defined_is_not_the_defining_verb(sentence, rule):
     ],
 )
 def test_a_scholarly_abbreviation_does_not_end_the_sentence(sentence):
-    from corpus.finder import find_definitions
+    from corpus.finding.finder import find_definitions
 
     found = find_definitions([f"Firms grow. {sentence} Regions differ."], TERMS)
     assert found["text"].tolist() == [sentence]
 
 
 def test_documents_searched_together_give_each_document_its_own_candidates(monkeypatch):
-    from corpus.detector import Detector
-    from corpus.finder import find_definitions, find_in_documents
+    from corpus.finding.detector import Detector
+    from corpus.finding.finder import find_definitions, find_in_documents
 
     documents = [
         ["Nothing to see.", "A CLUSTER IS DEFINED AS A GROUP OF FIRMS."],
@@ -482,7 +482,7 @@ def test_a_file_that_kills_the_reader_is_reported_and_the_rest_are_read(tmp_path
 
 
 def test_an_unchanged_batch_is_not_searched_again(tmp_path, monkeypatch):
-    import corpus.finder
+    import corpus.finding.finder
 
     (tmp_path / "a.txt").write_text("A cluster is a group of firms.\n")
     ingest([tmp_path], tmp_path / "c.db", "cluster", TERMS)
@@ -490,7 +490,7 @@ def test_an_unchanged_batch_is_not_searched_again(tmp_path, monkeypatch):
     def unwanted(*args, **kwargs):
         raise AssertionError("searched again")
 
-    monkeypatch.setattr(corpus.finder, "find_in_documents", unwanted)
+    monkeypatch.setattr(corpus.finding.finder, "find_in_documents", unwanted)
     report = ingest([tmp_path], tmp_path / "c.db", "cluster", TERMS)
     assert (report.unchanged, report.stored, report.failures) == (1, 0, [])
 

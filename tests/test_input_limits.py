@@ -16,9 +16,10 @@ from typer.testing import CliRunner
 
 from analysis.cli import app
 from coding.definitions import bundled_definitions_path
-from corpus import children, finder, store
+from corpus import children, store
 from corpus import ingest as ingest_module
 from corpus.errors import InputError
+from corpus.finding import finder
 from corpus.ingest import ingest
 from corpus.records import MAX_CELL, csv_rows, read_records
 from tests.typeset import _simple_pdf, bad_files

@@ -21,8 +21,8 @@ from coding.codebook import load_codebook
 from coding.definitions import load_definitions
 from coding.model import Model, bundled_model_path, classify_file, load_model, save_model, train
 from corpus import modelfile
-from corpus.detector import Detector, load_detector
 from corpus.errors import InputError
+from corpus.finding.detector import Detector, load_detector
 
 runner = CliRunner()
 TEXTS = [
@@ -222,7 +222,7 @@ def test_a_model_naming_an_untrusted_class_is_refused(tmp_path, name):
         ({"object": "coding.codebook.Codebook", "state": {"dict": {}}}, "the wrong way"),
         (
             {
-                "object": "coding.classifier.DefinitionClassifier",
+                "object": "coding.model.classifier.DefinitionClassifier",
                 "state": {"dict": {"__class__": 1}},
             },
             "not a mapping of attributes",
@@ -316,7 +316,7 @@ def test_trusted_names_leave_out_private_modules():
 
     assert modelfile.trusted_names([LogisticRegression, Detector]) == {
         "sklearn.linear_model.LogisticRegression": LogisticRegression,
-        "corpus.detector.Detector": Detector,
+        "corpus.finding.detector.Detector": Detector,
     }
 
 

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from analysis.cli import app
-from coding import store
 from coding.codebook import load_codebook
+from coding.coders import store
 from corpus import files
 from corpus.errors import OutputError
 from corpus.files import TEMP_PREFIX, atomic_open, make_folder, write_text

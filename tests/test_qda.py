@@ -14,18 +14,18 @@ import typer
 from lxml import etree
 from typer.testing import CliRunner
 
-from analysis.qda_commands import qda_app
-from coding import store
+from analysis.cli.qda import qda_app
 from coding.codebook import load_codebook
-from coding.qda import (
+from coding.coders import store
+from coding.qda.qdc import (
     CODEBOOK_NAMESPACE,
     PROJECT_NAMESPACE,
     codebook_to_qdc,
     codebook_to_yaml,
     qdc_to_codebook,
 )
-from coding.qdpx import PAGE_BREAK, export_project
-from coding.qdpx_import import import_project
+from coding.qda.qdpx_export import PAGE_BREAK, export_project
+from coding.qda.qdpx_import import import_project
 from corpus.errors import InputError
 from corpus.ingest import ingest
 

@@ -13,11 +13,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from analysis import qda_commands
-from analysis.qda_commands import qda_app
-from coding import qdpx_import, store
-from coding.qda import CODEBOOK_NAMESPACE, MAX_XML_DEPTH, PROJECT_NAMESPACE, qdc_to_codebook
-from coding.qdpx_import import import_project
+from analysis.cli import qda as qda_commands
+from analysis.cli.qda import qda_app
+from coding.coders import store
+from coding.qda import qdpx_import
+from coding.qda.qdc import CODEBOOK_NAMESPACE, MAX_XML_DEPTH, PROJECT_NAMESPACE, qdc_to_codebook
+from coding.qda.qdpx_import import import_project
 from corpus.errors import InputError
 
 runner = CliRunner()

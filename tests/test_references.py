@@ -7,10 +7,9 @@ import unicodedata
 
 import pytest
 
-from analysis.export import references_path
-from analysis.tables import table2
-from corpus.bibliography import load_bibtex
+from analysis.tables import references_path, table2
 from corpus.errors import InputError
+from corpus.readers.bibliography import load_bibtex
 from tests.conftest import ROOT
 
 # Every work the seed paper cites, typed from its text: key -> (an author, year cited).

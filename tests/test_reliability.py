@@ -11,7 +11,7 @@ from sklearn.metrics import cohen_kappa_score
 from typer.testing import CliRunner
 
 from analysis.cli import app
-from coding.reliability import (
+from coding.coders.reliability import (
     pairwise_kappa,
     per_category,
     read_ratings,
@@ -227,8 +227,8 @@ def test_cli_needs_exactly_one_source(tmp_path):
 
 
 def test_cli_db_measures_the_coders_current_values_without_the_model(tmp_path):
-    from coding import store
     from coding.codebook import load_codebook
+    from coding.coders import store
 
     book = load_codebook()
     db = tmp_path / "coding.db"

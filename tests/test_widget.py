@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 
 from coding.codebook import load_codebook
-from coding.model import Model, load_model
-from coding.store import (
+from coding.coders.store import (
     add_bundled_items,
     add_items,
     current,
@@ -21,7 +20,8 @@ from coding.store import (
     proposals,
     store_proposals,
 )
-from coding.widget import CodingSession, highlight
+from coding.coders.widget import CodingSession, highlight
+from coding.model import Model, load_model
 
 CODEBOOK = load_codebook()
 

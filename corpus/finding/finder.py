@@ -13,7 +13,7 @@ components of defcode's own, registered with spaCy under these names:
     Marks each sentence that names the concept (one of its terms, in any
     inflection) or that is a table row of the form *Author (year) Noun phrase*,
     and scores it: the probability of the DEFT detector
-    (:mod:`corpus.detector`) that the sentence holds a definition, raised by
+    (:mod:`corpus.finding.detector`) that the sentence holds a definition, raised by
     the strongest defining form a spaCy ``Matcher`` finds around the term.
 
 A defining form of weight *w* turns the detector's probability *p* into
@@ -260,7 +260,7 @@ class DefinitionFinder:
         The concept's terms, e.g. ``["cluster", "industrial district"]``;
         inflected forms are added.
     detector : str, default=""
-        Path of a saved :class:`corpus.detector.Detector`; the one shipped
+        Path of a saved :class:`corpus.finding.detector.Detector`; the one shipped
         with defcode when empty.
 
     Notes
@@ -273,7 +273,7 @@ class DefinitionFinder:
     def __init__(self, nlp: Language, terms: list[str], detector: str = "") -> None:
         from spacy.matcher import Matcher
 
-        from corpus.detector import load_detector
+        from corpus.finding.detector import load_detector
 
         if not terms:
             raise ValueError("defcode_definitions needs at least one term of the concept")

@@ -25,8 +25,8 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import ThreadpoolController
 
-from coding.calibration import scale
 from coding.codebook import Codebook, load_codebook
+from coding.model.calibration import scale
 from corpus.nlp import lemma_string, lemma_strings
 
 _WORD_PATTERN = r"(?u)\b[^\W\d_][\w\-]+\b"
@@ -90,8 +90,8 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
         Passed to the logistic regression.
     temperature : float, default=1.0
         Divides the log-probabilities before they are normalised again
-        (:func:`coding.calibration.scale`); it does not change the prediction.
-        :class:`coding.calibration.TemperatureScaled` fits it.
+        (:func:`coding.model.calibration.scale`); it does not change the prediction.
+        :class:`coding.model.calibration.TemperatureScaled` fits it.
 
     Attributes
     ----------
@@ -147,7 +147,7 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
         ----------
         X : sequence of str, or pandas.Series of str
             Definitions; a Series's index names them as the nearest coded
-            definition in :func:`coding.proposals.propose`.
+            definition in :func:`coding.model.proposals.propose`.
         y : sequence of str
             Their codes (or labels) in the scheme.
         sample_weight : array-like of shape (n_samples,), optional
@@ -174,7 +174,8 @@ class DefinitionClassifier(ClassifierMixin, BaseEstimator):
                 raise
             raise ValueError(
                 f"{error}. scikit-learn's cross_val_predict passes codes as integers when "
-                "method='predict_proba'; coding.calibration.cross_val_proba passes them as they are"
+                "method='predict_proba'; coding.model.calibration.cross_val_proba passes them "
+                "as they are"
             ) from error
         if len(labels) != len(texts):
             raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")

@@ -550,7 +550,7 @@ def train_detector(train: pd.DataFrame, dev: pd.DataFrame, *, C: float = 1.0) ->
     ----------
     train, dev : pandas.DataFrame
         Sentences in ``text`` and 0/1 labels in ``label``, e.g. the two splits of
-        :func:`corpus.deft.load_deft`. ``dev`` is used only to choose the threshold
+        :func:`corpus.readers.deft.load_deft`. ``dev`` is used only to choose the threshold
         (:func:`choose_threshold`) and to record scores.
     C : float, default=1.0
         Inverse L2 penalty of the logistic regression.
@@ -570,7 +570,7 @@ def train_detector(train: pd.DataFrame, dev: pd.DataFrame, *, C: float = 1.0) ->
 
     Examples
     --------
-    >>> from corpus.deft import load_deft
+    >>> from corpus.readers.deft import load_deft
     >>> deft = load_deft("../shared/data/deft")  # doctest: +SKIP
     >>> train, dev = deft[deft.split == "train"], deft[deft.split == "dev"]  # doctest: +SKIP
     >>> detector = train_detector(train, dev)  # doctest: +SKIP

@@ -37,7 +37,8 @@ from pathlib import Path
 from lxml import etree
 
 from coding.codebook import Codebook
-from coding.qda import (
+from coding.coders.store import check_value, now
+from coding.qda.qdc import (
     CodeNode,
     all_codes,
     derive_codebook,
@@ -55,8 +56,7 @@ from coding.qda import (
     text_of,
     to_timestamp,
 )
-from coding.qdpx import ITEM_TEXT, SELECTION_KEYS, SOURCE_KEYS, QdpxReport
-from coding.store import check_value, now
+from coding.qda.qdpx_export import ITEM_TEXT, SELECTION_KEYS, SOURCE_KEYS, QdpxReport
 from corpus.errors import InputError
 from corpus.store import transaction
 
@@ -129,12 +129,12 @@ def import_project(
     path : str or Path
         The ``.qdpx`` file.
     conn : sqlite3.Connection
-        A coding store (see :func:`coding.store.open_store`).
+        A coding store (see :func:`coding.coders.store.open_store`).
     codebook : Codebook, optional
         The codebook to code with. The project's codes map to it by defcode's
         GUIDs, else by scheme and category name or label (see
-        :func:`coding.qda.map_codes`). When omitted, the codebook is made from
-        the project's CodeBook as :func:`coding.qda.qdc_to_codebook` does, and
+        :func:`coding.qda.qdc.map_codes`). When omitted, the codebook is made from
+        the project's CodeBook as :func:`coding.qda.qdc.qdc_to_codebook` does, and
         returned in the report.
     max_entry_size, max_total_size : int
         The most bytes one entry of the archive, and all the entries read

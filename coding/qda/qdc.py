@@ -16,7 +16,7 @@ examples and account) is written as ``Key: value`` lines after a blank line at
 the end of the code's ``Description``, where a person reading the codebook in
 another program sees it too; :func:`qdc_to_codebook` reads them back.
 
-Projects (``.qdpx``) are in :mod:`coding.qdpx` and :mod:`coding.qdpx_import`;
+Projects (``.qdpx``) are in :mod:`coding.qda.qdpx_export` and :mod:`coding.qda.qdpx_import`;
 they share the functions here that are not in ``__all__``.
 """
 

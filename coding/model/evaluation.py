@@ -22,10 +22,10 @@ from sklearn.model_selection import BaseCrossValidator, GridSearchCV, KFold, Lea
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import make_pipeline
 
-from coding.calibration import TemperatureScaled
-from coding.classifier import DefinitionClassifier
 from coding.codebook import Codebook, load_codebook
-from coding.reliability import percentile_interval
+from coding.coders.reliability import percentile_interval
+from coding.model.calibration import TemperatureScaled
+from coding.model.classifier import DefinitionClassifier
 
 PARAM_GRID: dict[str, list[Any]] = {
     "C": [1.0, 10.0, 100.0],

@@ -116,7 +116,7 @@ def read_source(path: str | Path, sha256: str | None = None) -> Source:
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
     if kind == "pdf":
-        from corpus.pdf import read_pdf
+        from corpus.readers.pdf import read_pdf
 
         pages, metadata = read_pdf(path)
         source.documents.append(Document(path.stem, tuple(pages), metadata))
@@ -182,7 +182,7 @@ def _page(title: str, abstract: str) -> str:
 
 
 def _read_bibtex(text: str, source: Source) -> None:
-    from corpus.bibliography import bibtex_entries
+    from corpus.readers.bibliography import bibtex_entries
 
     entries, source.problems, warnings = bibtex_entries(text, str(source.path))
     source.warnings.extend(warnings)

@@ -2,9 +2,9 @@
 
 The commands write and read REFI-QDA codebooks (``.qdc``) and projects
 (``.qdpx``), the exchange format of NVivo, ATLAS.ti, MAXQDA and QualCoder.
-They are thin wrappers around :mod:`coding.qda`, :mod:`coding.qdpx` and
-:mod:`coding.qdpx_import`, imported inside each command so that
-``defcode --help`` starts fast. Errors go through :mod:`analysis.exits`
+They are thin wrappers around :mod:`coding.qda.qdc`, :mod:`coding.qda.qdpx_export` and
+:mod:`coding.qda.qdpx_import`, imported inside each command so that
+``defcode --help`` starts fast. Errors go through :mod:`analysis.cli._util`
 (one ``error:`` line, exit status 1).
 """
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from analysis.exits import codebook_or_exit, fail, store_codebook_or_exit, store_or_exit
+from analysis.cli._util import app, codebook_or_exit, fail, store_codebook_or_exit, store_or_exit
 
 if TYPE_CHECKING:
     from coding.codebook import Codebook
@@ -25,13 +25,14 @@ qda_app = typer.Typer(
     "MAXQDA and QualCoder (REFI-QDA).",
     no_args_is_help=True,
 )
+app.add_typer(qda_app, name="qda")
 
 CodebookOption = Annotated[
     Path | None,
     typer.Option("--codebook", help="Codebook YAML; the bundled cluster codebook when omitted."),
 ]
 DbOption = Annotated[Path, typer.Option("--db", help="The coding store (SQLite).")]
-# coding.qdpx_import's MAX_ENTRY_SIZE and MAX_TOTAL_SIZE in MiB, kept here for a fast --help
+# coding.qda.qdpx_import's MAX_ENTRY_SIZE and MAX_TOTAL_SIZE in MiB, kept here for a fast --help
 # (tests check they agree).
 MAX_ENTRY_MIB = 256
 MAX_TOTAL_MIB = 1024
@@ -53,7 +54,7 @@ def export_codebook(
 
         $ defcode qda export-codebook --out cluster.qdc
     """
-    from coding.qda import codebook_to_qdc
+    from coding.qda.qdc import codebook_to_qdc
     from corpus.errors import OutputError
     from corpus.files import write_bytes
 
@@ -77,7 +78,7 @@ def import_codebook(
 
         $ defcode qda import-codebook theirs.qdc --out codebook.yaml
     """
-    from coding.qda import codebook_to_yaml, qdc_to_codebook
+    from coding.qda.qdc import codebook_to_yaml, qdc_to_codebook
     from corpus.errors import InputError
     from corpus.files import write_text
 
@@ -105,7 +106,7 @@ def export(
 
         $ defcode qda export --db review.db --out review.qdpx --model
     """
-    from coding.qdpx import export_project
+    from coding.qda.qdpx_export import export_project
     from corpus.errors import InputError, OutputError
 
     conn = store_or_exit(db, existing=True)
@@ -179,10 +180,10 @@ def import_(
     """
     from contextlib import ExitStack
 
-    from coding import store
     from coding.codebook import parse_codebook
-    from coding.qda import codebook_to_yaml
-    from coding.qdpx_import import import_project
+    from coding.coders import store
+    from coding.qda.qdc import codebook_to_yaml
+    from coding.qda.qdpx_import import import_project
     from corpus.errors import InputError
     from corpus.files import atomic_open
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coding.classifier import DefinitionClassifier, _texts
+from coding.model.classifier import DefinitionClassifier, _texts
 from corpus.nlp import lemma_strings
 
 
@@ -39,7 +39,7 @@ def propose(
     pandas.DataFrame
         One row per definition: ``code``, ``confidence`` (its probability),
         ``runner_up``, ``runner_up_confidence``, ``terms`` (a list),
-        ``form`` (a list, from :data:`coding.classifier.FORM_FEATURES`),
+        ``form`` (a list, from :data:`coding.model.classifier.FORM_FEATURES`),
         ``nearest`` (the id of the most similar coded definition the model
         was fitted on), ``nearest_code`` (its code), ``nearest_similarity``
         (cosine, lemma TF-IDF) and ``reason``, all of it in one sentence.

@@ -5,7 +5,7 @@ in the ``urn:QDA-XML:project:1.0`` namespace, and the plain text of each source
 under ``Sources/``. defcode writes:
 
 - ``Users``: the coders;
-- ``CodeBook``: the codebook as :func:`coding.qda.codebook_to_qdc` writes it;
+- ``CodeBook``: the codebook as :func:`coding.qda.qdc.codebook_to_qdc` writes it;
 - ``Sources``: one ``TextSource`` per document. An item found in the corpus
   is a ``PlainTextSelection`` in its document's text, the pages joined by
   :data:`PAGE_BREAK`; other items (the bundled definitions, a CSV file's) are
@@ -21,7 +21,7 @@ standard asks. Where an item's text is not its span of the source text (the
 corpus keeps candidate definitions with their white space collapsed) the
 selection's ``Description`` holds it after ``Item text:``.
 
-:mod:`coding.qdpx_import` reads such a project back.
+:mod:`coding.qda.qdpx_import` reads such a project back.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ import pandas as pd
 from lxml import etree
 
 from coding.codebook import Codebook
-from coding.qda import (
+from coding.coders.store import history
+from coding.coders.store import items as stored_items
+from coding.qda.qdc import (
     PROJECT_NAMESPACE,
     add_description,
     code_guid,
@@ -51,8 +53,6 @@ from coding.qda import (
     write_concept_set,
     xml_text,
 )
-from coding.store import history
-from coding.store import items as stored_items
 from corpus.errors import InputError
 from corpus.files import atomic_open
 from corpus.store import document_pages
@@ -140,7 +140,7 @@ def export_project(
     Parameters
     ----------
     conn : sqlite3.Connection
-        A coding store (see :func:`coding.store.open_store`); its corpus
+        A coding store (see :func:`coding.coders.store.open_store`); its corpus
         tables give the documents' texts.
     path : str or Path
         The ``.qdpx`` file to write; replaced whole, never left half written.

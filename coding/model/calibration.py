@@ -96,7 +96,7 @@ class TemperatureScaled(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     ----------
     estimator : estimator
         A classifier with a ``temperature`` parameter that its ``predict_proba``
-        applies (:class:`coding.classifier.DefinitionClassifier`), or a search
+        applies (:class:`coding.model.classifier.DefinitionClassifier`), or a search
         such as :class:`~sklearn.model_selection.GridSearchCV` over one.
     cv : int, cross-validation generator or None, default=None
         How the probabilities the temperature is fitted to are cross-validated.

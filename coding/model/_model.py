@@ -28,7 +28,7 @@ from corpus.records import read_texts, write_csv_chunks
 # scikit-learn is imported only when a model is loaded or used, so that
 # classify_file can start its child process first.
 if TYPE_CHECKING:
-    from coding.classifier import DefinitionClassifier
+    from coding.model.classifier import DefinitionClassifier
 
 FORMAT = 2
 
@@ -112,7 +112,7 @@ class Model:
             Columns ``<scheme>, <scheme>_confidence, <scheme>_reason`` for
             every scheme, one row per text.
         """
-        from coding.proposals import propose
+        from coding.model.proposals import propose
 
         texts = list(texts)
         lemmas = lemma_strings(texts) if lemmas is None else lemmas
@@ -167,7 +167,7 @@ def degenerate(classifier: DefinitionClassifier, texts: Iterable[str]) -> str | 
     """
     import numpy as np
 
-    from coding.calibration import TEMPERATURES
+    from coding.model.calibration import TEMPERATURES
 
     low, high = TEMPERATURES
     if classifier.temperature >= high * 0.99 or classifier.temperature <= low * 1.01:
@@ -195,7 +195,7 @@ def train(
     """Fit one classifier per scheme, its hyperparameters and temperature cross-validated.
 
     Leave-one-out chooses them for up to 20 definitions, 5-fold
-    cross-validation for more (:func:`coding.evaluation.inner_cv`). A scheme
+    cross-validation for more (:func:`coding.model.evaluation.inner_cv`). A scheme
     whose classifier cannot tell its categories apart (:func:`degenerate`)
     is named in ``info["warnings"]``.
 
@@ -209,7 +209,7 @@ def train(
     schemes : iterable of str, optional
         The schemes to learn; every scheme of one code per item when omitted.
     param_grid : dict, optional
-        The hyperparameters searched; see :data:`coding.evaluation.PARAM_GRID`.
+        The hyperparameters searched; see :data:`coding.model.evaluation.PARAM_GRID`.
     n_jobs : int, optional
         Processes for the grid search; the model is the same whatever the number.
 
@@ -219,7 +219,7 @@ def train(
         For a scheme of several codes per item, one not in the codebook, or
         one that cannot be learnt from ``definitions`` (:func:`learnable`).
     """
-    from coding.evaluation import describe_cv, inner_cv, tuned_classifier
+    from coding.model.evaluation import describe_cv, inner_cv, tuned_classifier
 
     codebook = codebook or load_codebook()
     schemes = codebook.schemes_to_learn(schemes)
@@ -256,8 +256,8 @@ def _trusted() -> tuple[type, ...]:
     from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from coding.classifier import DefinitionClassifier
     from coding.codebook import Category, Scheme
+    from coding.model.classifier import DefinitionClassifier
 
     return (
         Codebook,
@@ -301,7 +301,7 @@ def load_model(path: str | Path | None = None) -> Model:
     InputError
         If the file is missing or is not a defcode model.
     """
-    from coding.classifier import DefinitionClassifier
+    from coding.model.classifier import DefinitionClassifier
 
     path = Path(path) if path is not None else bundled_model_path()
     stored = load_bundle(path, "model", _trusted())

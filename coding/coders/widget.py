@@ -4,7 +4,7 @@
 concept's terms highlighted, its document and page, and the model's proposal
 with its confidence and reason; the coder clicks one button per category of the
 codebook. Each click is one decision appended to the coding store
-(:func:`coding.store.record`), so nothing is lost when the kernel stops, and a
+(:func:`coding.coders.store.record`), so nothing is lost when the kernel stops, and a
 session reopened for the same coder and scheme starts at the first item that
 coder has not coded yet.
 
@@ -24,8 +24,8 @@ from typing import Any, Literal
 import ipywidgets as widgets
 import pandas as pd
 
-from coding import store
 from coding.codebook import Category, Codebook
+from coding.coders import store
 from corpus.errors import InputError
 
 __all__ = ["CodingSession", "highlight"]
@@ -96,7 +96,7 @@ class CodingSession:
     Parameters
     ----------
     db : str, Path or sqlite3.Connection
-        The coding store (see :func:`coding.store.open_store`), or an open
+        The coding store (see :func:`coding.coders.store.open_store`), or an open
         connection to it.
     coder : str
         Who codes: every decision is stored under this name.
@@ -108,7 +108,7 @@ class CodingSession:
         ``"confidence"`` shows the model's least confident proposals first and
         items without a proposal last.
     codebook : Codebook, optional
-        The codebook the store records (see :func:`coding.store.store_codebook`),
+        The codebook the store records (see :func:`coding.coders.store.store_codebook`),
         or the bundled cluster codebook for a store that records none, when
         omitted; one that differs from the store's is refused.
     concept : str, optional
@@ -186,7 +186,8 @@ class CodingSession:
             self.close()
             raise ValueError(
                 f"scheme {scheme!r} takes several codes per item; CodingSession codes schemes "
-                "of one code per item: record these with coding.store.record or import_codings"
+                "of one code per item: record these with coding.coders.store.record or "
+                "import_codings"
             )
         self.scheme = self._scheme.name
         self.coder = str(coder).strip()
@@ -198,7 +199,7 @@ class CodingSession:
             self.close()
             raise ValueError(
                 f"{where} holds no items of concept {self.concept!r}; register some first "
-                "with coding.store.add_bundled_items, add_items or add_candidate_items"
+                "with coding.coders.store.add_bundled_items, add_items or add_candidate_items"
             )
         self._coded = self._load_coded()
         self._build()

@@ -1,0 +1,208 @@
+"""``defcode ingest``, ``candidates``, ``detect`` and ``train-detector``: the corpus.
+
+Each command calls :mod:`corpus.ingest`, :mod:`corpus.store` or
+:mod:`corpus.finding.detector`, imported inside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from analysis.cli._util import CodebookOption, RawOption, app, fail, progress_bar
+
+ConceptOption = Annotated[
+    str,
+    typer.Option(
+        "--concept",
+        help="The concept: a bundled codebook's name (its terms are searched), or a word.",
+    ),
+]
+DbOption = Annotated[Path, typer.Option("--db", help="The corpus database (SQLite).")]
+
+
+def _concept(concept: str, codebook: Path | None) -> tuple[str, list[str]]:
+    """The concept's name and terms: from a codebook, the bundled one of that name, or the word."""
+    from coding.codebook import bundled_codebook_path, load_codebook
+    from corpus.errors import InputError
+
+    path = codebook
+    if path is None and bundled_codebook_path(concept).is_file():
+        path = bundled_codebook_path(concept)
+    if path is None:
+        return concept, [concept]
+    try:
+        book = load_codebook(path)
+    except InputError as exc:
+        fail(str(exc))
+    return book.concept, list(book.terms) or [book.concept]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="PDF, text, BibTeX, RIS, CSV files or folders.")
+    ],
+    db: DbOption,
+    concept: ConceptOption = "cluster",
+    codebook: CodebookOption = None,
+    meta: Annotated[
+        Path | None,
+        typer.Option(
+            "--meta",
+            help="CSV of path, key, authors, year: set (or override) documents' metadata; "
+            "a relative path is taken from the CSV's folder.",
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Store documents and their pages, and find the sentences that may define the concept.
+
+    A bad file is reported on stderr and skipped; the exit status is 1 when any
+    file failed. Files already stored unchanged are skipped (with --meta, their
+    authors and year are set). A PDF's year is taken from its first page or
+    document information when found (never its creation date).
+
+    Examples:
+
+        $ defcode ingest papers/ exports/scopus.ris --db review.db
+    """
+    from corpus.errors import InputError
+    from corpus.ingest import ingest as run
+    from corpus.ingest import read_meta
+
+    name, terms = _concept(concept, codebook)
+    try:
+        rows = read_meta(meta) if meta is not None else None
+        report = run(
+            paths, db, name, terms, progress=progress_bar("ingesting files", quiet), meta=rows
+        )
+    except InputError as exc:
+        fail(str(exc))
+    for line in report.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    for line in report.failures:
+        typer.echo(f"error: {line}", err=True)
+    typer.echo(
+        f"{db}: stored {report.stored} file(s): {report.documents} document(s), "
+        f"{report.pages} page(s), {report.candidates} candidate sentence(s) for {name!r}; "
+        f"{report.unchanged} unchanged; {len(report.failures)} failure(s)"
+    )
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def candidates(
+    db: DbOption,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the candidates (CSV).")],
+    concept: ConceptOption = "cluster",
+    codebook: CodebookOption = None,
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0.0, max=1.0, help="Lowest score kept.")
+    ] = 0.5,
+    raw: RawOption = False,
+) -> None:
+    """Write the candidate definitions: id, doc, page, start, end, text, score, rule.
+
+    Examples:
+
+        $ defcode candidates --db review.db --out candidates.csv --min-score 0.7
+    """
+    from corpus import store
+    from corpus.errors import InputError
+    from corpus.ingest import scan_stored
+    from corpus.records import write_csv_chunks
+
+    if not db.is_file():
+        fail(f"{db}: no such database; create it with `defcode ingest`")
+    name, terms = _concept(concept, codebook)
+    try:
+        searched = scan_stored(db, name, terms)
+        conn = store.connect(db)
+    except InputError as exc:
+        fail(str(exc))
+    try:
+        found = store.candidates(conn, name, min_score)
+    finally:
+        conn.close()
+    try:
+        write_csv_chunks(out, [found], empty=True, raw=raw)
+    except InputError as exc:
+        fail(str(exc))
+    extra = f" (searched {searched} more document(s) for {name!r})" if searched else ""
+    typer.echo(f"wrote {len(found)} candidates with score >= {min_score} to {out}{extra}")
+
+
+@app.command()
+def detect(
+    input: Annotated[Path, typer.Option("--input", help="CSV with columns id and text.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write id, is_definition, score.")],
+    detector: Annotated[
+        Path | None, typer.Option("--detector", help="A saved detector; the shipped DEFT one.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    raw: RawOption = False,
+) -> None:
+    """Score sentences with the definition detector (is_definition: score >= its threshold).
+
+    Examples:
+
+        $ defcode detect --input sentences.csv --out scored.csv
+    """
+    from corpus.errors import InputError
+    from corpus.finding.detector import load_detector
+    from corpus.records import read_texts, write_csv_chunks
+
+    def scored(model):
+        for chunk in progress_bar(f"scoring {input.name} (chunks of 5,000)", quiet)(
+            read_texts(input, ("text",))
+        ):
+            score = model.score(chunk["text"].tolist())
+            yield chunk[["id"]].assign(
+                is_definition=(score >= model.threshold).astype(int), score=score.round(4)
+            )
+
+    try:
+        model = load_detector(detector)
+        written = write_csv_chunks(out, scored(model), raw=raw)
+    except InputError as exc:
+        fail(str(exc))
+    if not written:
+        fail(f"{input}: no sentences to score")
+    typer.echo(f"wrote {written} scores to {out} (threshold {model.threshold:.2f})")
+
+
+@app.command("train-detector")
+def train_detector(
+    deft: Annotated[
+        Path, typer.Option("--deft", help="The DEFT corpus folder (holding train/ and dev/).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the detector.")],
+) -> None:
+    """Fit the definition detector on DEFT train, choose its threshold on DEFT dev.
+
+    Examples:
+
+        $ defcode train-detector --deft ../shared/data/deft --out detector.zip
+    """
+    from corpus.errors import InputError, OutputError
+    from corpus.finding.detector import train_detector as fit
+    from corpus.readers.deft import load_deft
+
+    try:
+        sentences = load_deft(deft)
+    except InputError as exc:
+        fail(str(exc))
+    fitted = fit(sentences[sentences.split == "train"], sentences[sentences.split == "dev"])
+    try:
+        fitted.save(out)
+    except OutputError as exc:
+        fail(str(exc))
+    dev = fitted.info["dev_at_threshold"]
+    typer.echo(
+        f"wrote {out}: DEFT dev precision {dev['precision']:.3f}, recall {dev['recall']:.3f}, "
+        f"F1 {dev['f1']:.3f} at threshold {fitted.threshold:.2f}"
+    )

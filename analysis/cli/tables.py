@@ -1,0 +1,309 @@
+"""``defcode tables``, ``crosstab`` and ``report``: the tables, cross-tables and report.
+
+Each command calls :mod:`analysis.tables`, :mod:`analysis.extended`,
+:mod:`analysis.export` and :mod:`analysis.report`, imported inside it.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from analysis.cli._util import (
+    CodebookOption,
+    RawOption,
+    agreed_or_exit,
+    app,
+    codebook_or_exit,
+    fail,
+    progress_bar,
+    store_codebook_or_exit,
+    store_or_exit,
+)
+
+if TYPE_CHECKING:
+    from coding.codebook import Codebook
+
+
+class TableFormat(StrEnum):
+    csv = "csv"
+    md = "md"
+    latex = "latex"
+    all = "all"
+
+
+BibOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--bib",
+        help="Your BibTeX file: written beside the tables as references.bib; rows whose "
+        "coded CSV has a 'key' column cite its entries.",
+    ),
+]
+
+
+@app.command()
+def tables(
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="File format.")] = (
+        TableFormat.all
+    ),
+    out: Annotated[Path, typer.Option(help="Folder to write the tables to.")] = Path("out"),
+    input: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            help="Coded CSV (id, authors, year, definition, a column per scheme) to build "
+            "Table 2 from, instead of the paper's 17 definitions.",
+        ),
+    ] = None,
+    codebook: Annotated[
+        Path | None,
+        typer.Option(
+            "--codebook", help="Codebook YAML; the bundled cluster codebook when omitted."
+        ),
+    ] = None,
+    bib: BibOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the tables.")] = False,
+    raw: RawOption = False,
+) -> None:
+    """Write a codebook's Tables 1 and 2 (and those it ships) as CSV, Markdown and LaTeX.
+
+    With the bundled codebook and no --input: the seed paper's Tables 1-3.
+
+    Examples:
+
+        $ defcode tables --format latex --out out/tables
+        $ defcode tables --input coded.csv --codebook codebook.yaml --format md --out out/mine
+    """
+    from analysis.export import FORMATS, write_tables
+    from analysis.tables import paper_tables
+    from corpus.errors import InputError
+
+    book = codebook_or_exit(codebook)
+    _bib_or_exit(bib)
+    formats = FORMATS if format is TableFormat.all else (format.value,)
+    try:
+        built = paper_tables(input, book, bib)
+        written = write_tables(built, out, formats, bib, raw=raw)
+    except InputError as exc:
+        fail(str(exc))
+    if not quiet:
+        from analysis.show import print_tables
+
+        print_tables(built)
+    typer.echo(f"wrote {len(written)} files to {out}/: " + ", ".join(p.name for p in written))
+
+
+def _bib_or_exit(bib: Path | None) -> None:
+    """Exit with the error when a --bib file is given but cannot be read as BibTeX."""
+    if bib is None:
+        return
+    from corpus.errors import InputError
+    from corpus.readers.bibliography import load_bibtex
+
+    try:
+        load_bibtex(bib)
+    except InputError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report to.")] = Path(
+        "out/report"
+    ),
+    input: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            help="Coded CSV (id, authors, year, definition, a column per scheme); "
+            "the paper's 17 definitions when omitted.",
+        ),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="A coding store: its agreed (or adjudicated) codes."),
+    ] = None,
+    codebook: CodebookOption = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="A model from `defcode train`: adds its proposals against the codes; "
+            "the bundled one with the bundled codebook.",
+        ),
+    ] = None,
+    bib: BibOption = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Build report.pdf.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    raw: RawOption = False,
+) -> None:
+    """Write every table (CSV, Markdown, LaTeX) and figure (PDF, PNG), and report.tex/.pdf.
+
+    Examples:
+
+        $ defcode report --out out/report
+        $ defcode report --db review.db --out out/report --no-pdf
+    """
+    from analysis.extended import single_schemes
+    from analysis.report import write_report
+    from analysis.tables import coded_schemes, is_bundled
+    from coding.model import load_model
+    from corpus.errors import InputError
+
+    book = _codebook_for(codebook, db)
+    _bib_or_exit(bib)
+    schemes = tuple(single_schemes(book))
+    if input is not None:
+        try:
+            schemes = coded_schemes(input, book)
+        except InputError as exc:
+            fail(str(exc))
+    elif db is None and not is_bundled(book):
+        fail(f"{codebook}: give the coded definitions with --input (a coded CSV) or --db")
+    coded, conn = agreed_or_exit(input, db, book, schemes)
+    if len(coded) < 2:
+        fail(f"{db or input}: {len(coded)} coded definition(s); a report needs 2")
+    try:
+        fitted = load_model(model) if model is not None or is_bundled(book) else None
+        if fitted is None:
+            typer.echo(
+                "note: no --model: the report leaves out model proposals "
+                "(make a model with `defcode train`)",
+                err=True,
+            )
+        with _bibliography(bib, conn) as references:
+            done = write_report(
+                coded,
+                out,
+                book,
+                fitted,
+                pdf=pdf,
+                store=conn,
+                progress=progress_bar("report", quiet),
+                raw=raw,
+                bibliography=references,
+                shipped=model is None,
+            )
+    except (InputError, RuntimeError) as exc:
+        fail(str(exc))
+    if done.problem:
+        typer.echo(f"warning: {done.problem}", err=True)
+    pdf_note = f"; {done.pdf}" if done.pdf else ""
+    typer.echo(f"wrote {len(done.files)} files to {out}/ from {len(coded)} definitions{pdf_note}")
+
+
+@contextmanager
+def _bibliography(bib: Path | None, conn):
+    """The user's .bib: --bib, else the BibTeX entries ingested into the store, else None."""
+    if bib is not None or conn is None:
+        yield bib
+        return
+    import tempfile
+
+    from analysis.export import write_store_bibliography
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "references.bib"
+        yield path if write_store_bibliography(conn, path) else None
+
+
+def _codebook_for(codebook: Path | None, db: Path | None) -> Codebook:
+    """With --db the store's codebook (checked against --codebook), else --codebook's."""
+    if db is None:
+        return codebook_or_exit(codebook)
+    conn = store_or_exit(db, existing=True)
+    try:
+        return store_codebook_or_exit(conn, db, codebook)
+    finally:
+        conn.close()
+
+
+@app.command()
+def crosstab(
+    rows: Annotated[
+        str | None,
+        typer.Argument(
+            help="The scheme whose codes are the rows; the codebook's first single-code scheme."
+        ),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Argument(help="The scheme whose codes are the columns; the codebook's second."),
+    ] = None,
+    input: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            help="Coded CSV (id, authors, year, definition, a column per scheme); "
+            "the paper's 17 definitions when omitted.",
+        ),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="A coding store: its agreed (or adjudicated) codes."),
+    ] = None,
+    codebook: CodebookOption = None,
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="File format.")] = (
+        TableFormat.all
+    ),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write the tables to.")
+    ] = None,
+    raw: RawOption = False,
+    bib: BibOption = None,
+) -> None:
+    """Cross-tabulate two schemes: counts with margins, row shares and a test of independence.
+
+    Examples:
+
+        $ defcode crosstab
+        $ defcode crosstab school breadth --db review.db --out out/crosstab
+    """
+    from analysis.export import FORMATS, write_tables
+    from analysis.extended import crosstab_tables, single_schemes
+    from analysis.show import print_tables
+    from analysis.tables import is_bundled
+    from corpus.errors import InputError
+
+    book = _codebook_for(codebook, db)
+    _bib_or_exit(bib)
+    if rows is None or columns is None:
+        others = [n for n in single_schemes(book) if n != rows]
+        if rows is None and len(others) >= 2:
+            rows, columns = others[:2]
+        elif rows is not None and others:
+            columns = others[0]
+        else:
+            fail(
+                f"codebook {book.concept!r} has no two schemes of one code per item to "
+                "cross-tabulate; name two schemes"
+            )
+    for name in (rows, columns):
+        try:
+            scheme = book.scheme(name)
+        except ValueError as exc:
+            fail(str(exc))
+        if scheme.multiple:
+            fail(f"scheme {name!r} allows several codes per item; cross-tabulate single codes")
+    if rows == columns:
+        fail(f"cross-tabulate two different schemes, not {rows!r} with itself")
+    if input is None and db is None and not is_bundled(book):
+        fail(f"{codebook}: give the coded definitions with --input (a coded CSV) or --db")
+    coded, conn = agreed_or_exit(input, db, book, (rows, columns))
+    if len(coded) < 2:
+        fail(f"{len(coded)} item(s) coded in both {rows!r} and {columns!r}; a table needs 2")
+    built = crosstab_tables(coded, book, rows, columns)
+    print_tables(built)
+    if out is not None:
+        formats = FORMATS if format is TableFormat.all else (format.value,)
+        try:
+            with _bibliography(bib, conn) as references:
+                written = write_tables(built, out, formats, references, raw=raw)
+        except InputError as exc:
+            fail(str(exc))
+        typer.echo(f"wrote {len(written)} files to {out}/")
