@@ -7,7 +7,7 @@ import pandas as pd
 
 def timeline(
     frame: pd.DataFrame,
-    by: str = "school",
+    by: str,
     *,
     order: list[str] | None = None,
     period: int = 1,
@@ -18,8 +18,8 @@ def timeline(
     ----------
     frame : pandas.DataFrame
         One row per definition, with a ``year`` column and the ``by`` column.
-    by : str, default="school"
-        The scheme to split the counts by.
+    by : str
+        The scheme to split the counts by (a column of ``frame``).
     order : list of str, optional
         The codes in the order to show them (e.g. the codebook's); codes
         never used keep a column of zeros.
@@ -37,7 +37,7 @@ def timeline(
     Examples
     --------
     >>> coded = pd.DataFrame({"year": [1996, 1998, 1998], "school": ["A", "B", "A"]})
-    >>> timeline(coded)  # doctest: +NORMALIZE_WHITESPACE
+    >>> timeline(coded, "school")  # doctest: +NORMALIZE_WHITESPACE
     school  A  B  Total
     year
     1996    1  0      1

@@ -157,7 +157,7 @@ def test_any_two_schemes_of_a_user_codebook(tmp_path):
 
 
 def test_timeline_counts_every_year_and_period(coded):
-    years = timeline(coded, order=SCHOOLS)
+    years = timeline(coded, "school", order=SCHOOLS)
     assert list(years.index) == list(range(1996, 2006))
     assert years.loc[2000].sum() == 0
     assert years["Total"].sum() == 17
@@ -165,10 +165,10 @@ def test_timeline_counts_every_year_and_period(coded):
         1,
         1,
     ]
-    periods = timeline(coded, order=SCHOOLS, period=5)
+    periods = timeline(coded, "school", order=SCHOOLS, period=5)
     assert periods["Total"].to_dict() == {"1995-1999": 8, "2000-2004": 8, "2005-2009": 1}
     with pytest.raises(ValueError, match="period=0"):
-        timeline(coded, period=0)
+        timeline(coded, "school", period=0)
 
 
 def test_leave_one_out_agreement_with_the_paper(coded):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -489,3 +490,41 @@ def test_the_widget_and_refi_export_code_with_the_stores_codebook(coded_store, t
     result = _invoke("qda", "export", "--db", coded_store, "--out", out)
     assert result.exit_code == 0, result.output
     assert "6 item(s)" in result.stdout and "using the bundled" not in result.stderr
+
+
+def test_ingest_with_a_codebook_records_it_for_the_coding_commands(tmp_path):
+    from importlib import resources
+
+    example = Path(str(resources.files("coding") / "data" / "examples" / "platform_ecosystem"))
+    db = tmp_path / "review.db"
+    result = runner.invoke(
+        app, ["ingest", str(example / "papers"), "--db", str(db), "--codebook",
+              str(example / "codebook.yaml"), "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "recorded codebook 'platform ecosystem'" in result.output
+    result = runner.invoke(app, ["codings", "items", "--db", str(db), "--candidates"])
+    assert result.exit_code == 0, result.output
+    assert "new item(s) of 'platform ecosystem'" in result.stdout
+    assert "bundled" not in result.output
+    before = db.read_bytes()
+    other = runner.invoke(
+        app, ["ingest", str(example / "papers"), "--db", str(db), "--codebook",
+              str(bundled_codebook_path()), "-q"],
+    )  # fmt: skip
+    assert other.exit_code == 1
+    errors = [line for line in other.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "records codebook 'platform ecosystem'" in errors[0]
+    assert db.read_bytes() == before
+
+
+def test_candidates_of_another_concept_are_not_registered_silently(tmp_path):
+    from importlib import resources
+
+    example = Path(str(resources.files("coding") / "data" / "examples" / "platform_ecosystem"))
+    db = tmp_path / "review.db"
+    args = ["ingest", str(example / "papers"), "--db", str(db), "--concept", "platform ecosystem"]
+    assert runner.invoke(app, [*args, "-q"]).exit_code == 0
+    result = runner.invoke(app, ["codings", "items", "--db", str(db), "--candidates"])
+    assert result.exit_code == 1
+    assert "searched for 'platform ecosystem', not for 'cluster'" in result.stderr

@@ -106,6 +106,7 @@ def _register_items(conn, db, input, from_candidates, min_score, codebook) -> No
     book = store_codebook_or_exit(conn, db, codebook, record=False)
     try:
         if from_candidates:
+            _corpus_searched_for(conn, db, book.concept)
             added = store.add_candidate_items(conn, book.concept, min_score)
         elif input is not None:
             frame = pd.concat(read_texts(input, ("definition", "text"))).reset_index(drop=True)
@@ -122,6 +123,23 @@ def _register_items(conn, db, input, from_candidates, min_score, codebook) -> No
         fail(f"{db}: {exc}")
     total = len(store.items(conn))
     typer.echo(f"{db}: {added} new item(s) of {book.concept!r}; {total} in all")
+
+
+def _corpus_searched_for(conn, db: Path, concept: str) -> None:
+    """Exit with the error when the corpus was searched, but never for ``concept``."""
+    searched = (
+        sorted(c for (c,) in conn.execute("SELECT DISTINCT concept FROM scans"))
+        if conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scans'"
+        ).fetchone()
+        else []
+    )
+    if searched and concept not in searched:
+        fail(
+            f"{db}: the corpus was searched for {', '.join(map(repr, searched))}, not for "
+            f"{concept!r}: give the codebook it was searched with (--codebook FILE), or "
+            f"search it for {concept!r} with `defcode ingest`"
+        )
 
 
 def _item_meta(path: Path):

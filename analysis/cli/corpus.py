@@ -63,17 +63,22 @@ def ingest(
     A bad file is reported on stderr and skipped; the exit status is 1 when any
     file failed. Files already stored unchanged are skipped (with --meta, their
     authors and year are set). A PDF's year is taken from its first page or
-    document information when found (never its creation date).
+    document information when found (never its creation date). With
+    --codebook, the store records that codebook and the coding commands use it;
+    a store that records another is refused before anything is read.
 
     Examples:
 
         $ defcode ingest papers/ exports/scopus.ris --db review.db
+        $ defcode ingest papers/ --db review.db --codebook my-codebook.yaml
     """
     from corpus.errors import InputError
     from corpus.ingest import ingest as run
     from corpus.ingest import read_meta
 
     name, terms = _concept(concept, codebook)
+    if codebook is not None:
+        _store_codebook(db, codebook, record=False)
     try:
         rows = read_meta(meta) if meta is not None else None
         report = run(
@@ -90,8 +95,38 @@ def ingest(
         f"{report.pages} page(s), {report.candidates} candidate sentence(s) for {name!r}; "
         f"{report.unchanged} unchanged; {len(report.failures)} failure(s)"
     )
+    if codebook is not None and report.stored + report.unchanged:
+        _store_codebook(db, codebook, record=True)
     if report.failures:
         raise typer.Exit(1)
+
+
+def _store_codebook(db: Path, path: Path, *, record: bool) -> None:
+    """Check ``path`` against the codebook the store at ``db`` records; record it if ``record``.
+
+    A corpus searched with a codebook is coded with it: later commands on the
+    store use it without --codebook.
+    """
+    from coding.codebook import load_codebook
+    from coding.coders.store import open_store, record_codebook, recorded_codebook
+    from corpus.errors import InputError
+
+    if not record and not db.is_file():
+        return
+    try:
+        book = load_codebook(path)
+        conn = open_store(db)
+        try:
+            recorded = recorded_codebook(conn)
+            if recorded is not None and recorded.sha256 != book.sha256:
+                record_codebook(conn, book)  # raises, naming both codebooks
+            if record and recorded is None:
+                record_codebook(conn, book)
+                typer.echo(f"{db}: recorded codebook {book.describe()} as this store's")
+        finally:
+            conn.close()
+    except InputError as exc:
+        fail(f"{db}: {exc}")
 
 
 @app.command()
