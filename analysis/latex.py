@@ -106,6 +106,7 @@ PREAMBLE = r"""\documentclass[10pt]{article}
 \usepackage{booktabs}
 \usepackage{longtable}
 \usepackage[round]{natbib}
+\usepackage[hidelinks]{hyperref}
 """
 
 
@@ -187,7 +188,14 @@ def table_latex(table: Table, *, longtable: bool | None = None) -> str:
     """
     display = table.display()
     if table.cite:
-        display[table.headers["authors"]] = table.data[table.cite].to_numpy()
+        # The authors and year as the table prints them (as in its CSV and Markdown), not
+        # as the .bib has them, cited under that text: natbib's alias of the row's key.
+        display[table.headers["authors"]] = [
+            rf"\defcitealias{{{key}}}{{{escape_latex(shown)}}}\citetalias{{{key}}}"
+            for key, shown in zip(
+                table.data[table.cite], display[table.headers["authors"]], strict=True
+            )
+        ]
     long = len(display) > 10 if longtable is None else longtable
     column_format = "".join(
         rf">{{\raggedright\arraybackslash}}p{{{table.widths[c]}}}" if c in table.widths else "l"
@@ -197,7 +205,7 @@ def table_latex(table: Table, *, longtable: bool | None = None) -> str:
     styler = display.style.hide(axis="index").format(lambda value: escape_latex(str(value)))
     styler = styler.format_index(escape_latex, axis=1)
     if table.cite:
-        styler = styler.format(lambda key: rf"\citet{{{key}}}", subset=[table.headers["authors"]])
+        styler = styler.format(str, subset=[table.headers["authors"]])
     latex = styler.to_latex(
         hrules=True,
         environment="longtable" if long else None,

@@ -244,6 +244,9 @@ def test_report_pdf_builds_with_every_citation_resolved(tmp_path, needs_latex):
     # The 13 tables share pages, in order, all of them before the figures.
     pdf = pdfium.PdfDocument(out / "report.pdf")
     texts = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    flat = " ".join(" ".join(texts).split())
+    assert "Cooke & Huggins (2002)" in flat and "Swann & Prevezer (1998)" in flat
+    assert "Cooke and Huggins (2003)" not in flat and "Swann et al. (1998)" not in flat
     first = {n: next(i for i, t in enumerate(texts) if f"Table {n}:" in t) for n in range(1, 14)}
     assert list(first.values()) == sorted(first.values())
     assert first[13] < next(i for i, t in enumerate(texts) if "Figure 1:" in t)

@@ -60,7 +60,7 @@ def test_tables_input_builds_table2_from_user_codes(tmp_path):
     assert result.exit_code == 0, result.output
     assert pd.read_csv(out / "table2.csv")["id"].tolist() == ["x1"]
     assert r"Doe \| Roe (2020)" in (out / "table2.md").read_text()
-    assert r"\citet" not in (out / "table2.tex").read_text()
+    assert r"\cite" not in (out / "table2.tex").read_text()
 
 
 def test_tables_bad_input_fails_with_row_and_field_and_no_traceback(tmp_path):

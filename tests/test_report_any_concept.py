@@ -187,7 +187,7 @@ def test_tables_of_another_codebook_write_the_users_bibliography_only(case, tmp_
     )
     assert result.exit_code == 0, result.output
     assert (out / "references.bib").read_text() == bib.read_text()
-    assert "\\citet{ames2001}" in (out / "table2.tex").read_text()
+    assert "\\citetalias{ames2001}" in (out / "table2.tex").read_text()
     frame.assign(key="nobody1999").to_csv(keyed, index=False)
     result = runner.invoke(app, [*args[:2], str(keyed), *args[3:], "--bib", str(bib)])
     assert result.exit_code == 1
