@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/defcode tables --format all --out out
+	$(BIN)/defcode tables --format all --out out --show
 	$(BIN)/defcode report --out out/report --quiet
 
 test: lint docs

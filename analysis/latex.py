@@ -16,6 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from analysis.tables import Table
+from corpus.files import make_folder
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -105,6 +106,7 @@ PREAMBLE = r"""\documentclass[10pt]{article}
 \usepackage{booktabs}
 \usepackage{longtable}
 \usepackage[round]{natbib}
+\usepackage[hidelinks]{hyperref}
 """
 
 
@@ -186,7 +188,14 @@ def table_latex(table: Table, *, longtable: bool | None = None) -> str:
     """
     display = table.display()
     if table.cite:
-        display[table.headers["authors"]] = table.data[table.cite].to_numpy()
+        # The authors and year as the table prints them (as in its CSV and Markdown), not
+        # as the .bib has them, cited under that text: natbib's alias of the row's key.
+        display[table.headers["authors"]] = [
+            rf"\defcitealias{{{key}}}{{{escape_latex(shown)}}}\citetalias{{{key}}}"
+            for key, shown in zip(
+                table.data[table.cite], display[table.headers["authors"]], strict=True
+            )
+        ]
     long = len(display) > 10 if longtable is None else longtable
     column_format = "".join(
         rf">{{\raggedright\arraybackslash}}p{{{table.widths[c]}}}" if c in table.widths else "l"
@@ -196,7 +205,7 @@ def table_latex(table: Table, *, longtable: bool | None = None) -> str:
     styler = display.style.hide(axis="index").format(lambda value: escape_latex(str(value)))
     styler = styler.format_index(escape_latex, axis=1)
     if table.cite:
-        styler = styler.format(lambda key: rf"\citet{{{key}}}", subset=[table.headers["authors"]])
+        styler = styler.format(str, subset=[table.headers["authors"]])
     latex = styler.to_latex(
         hrules=True,
         environment="longtable" if long else None,
@@ -242,7 +251,7 @@ def latex_document(body: str, *, bibliography: str = "references") -> str:
     return f"{PREAMBLE}\\begin{{document}}\n{body}\n{bib}\\end{{document}}\n"
 
 
-def compile_pdf(tex: str | Path, *, runs: int = 2) -> Path:
+def compile_pdf(tex: str | Path, *, runs: int = 2, build: str | None = None) -> Path:
     """Build ``tex`` into a PDF with pdflatex and bibtex, in the file's folder.
 
     Shell escape is disabled, so nothing in the document can run a program.
@@ -254,11 +263,15 @@ def compile_pdf(tex: str | Path, *, runs: int = 2) -> Path:
     runs : int, default=2
         pdflatex runs after bibtex, to resolve citations and references; up to
         three more while LaTeX asks for a rerun.
+    build : str, optional
+        A subfolder of the file's folder, e.g. ``"build"``, for LaTeX's own
+        files (``.aux``, ``.log``, ``.bbl``, ``.blg``, ``.out``); the PDF is
+        moved beside ``tex``. By default they are all written beside it.
 
     Returns
     -------
     Path
-        The PDF.
+        The PDF, beside ``tex``.
 
     Raises
     ------
@@ -272,22 +285,28 @@ def compile_pdf(tex: str | Path, *, runs: int = 2) -> Path:
     if shutil.which("pdflatex") is None:
         raise FileNotFoundError("pdflatex is not installed (Debian: texlive-latex-recommended)")
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape"]
+    job = tex.stem
+    if build is not None:
+        make_folder(tex.parent / build)
+        latex.append(f"-output-directory={build}")
+        job = f"{build}/{tex.stem}"  # bibtex, run beside tex, finds the .bib files named there
+    made = tex.parent / f"{job}.pdf"
     _run([*latex, tex.name], tex)
-    if "\\citation{" in tex.with_suffix(".aux").read_text(errors="replace"):
-        _run(["bibtex", tex.stem], tex, ok=(0, 1))  # 1: warnings only, kept in the .blg
+    if "\\citation{" in (tex.parent / f"{job}.aux").read_text(errors="replace"):
+        _run(["bibtex", job], tex, ok=(0, 1))  # 1: warnings only, kept in the .blg
     for _ in range(runs):
         _run([*latex, tex.name], tex)
-    log = tex.with_suffix(".log").read_text(errors="replace")
+    log = (tex.parent / f"{job}.log").read_text(errors="replace")
     # Floats that move can move labels once more, as latexmk knows; at most three more runs.
     for _ in range(3):
         if "Rerun to get" not in log:
             break
         _run([*latex, tex.name], tex)
-        log = tex.with_suffix(".log").read_text(errors="replace")
+        log = (tex.parent / f"{job}.log").read_text(errors="replace")
     undefined = re.findall(r"(?:Citation|Reference) `[^']*' on page \d+ undefined", log)
     if undefined:
         raise RuntimeError(f"{tex}: " + "; ".join(sorted(set(undefined))))
-    return tex.with_suffix(".pdf")
+    return made.replace(tex.with_suffix(".pdf")) if build is not None else made
 
 
 def _run(command: list[str], tex: Path, ok: tuple[int, ...] = (0,)) -> None:

@@ -50,6 +50,10 @@ class Report:
     ----------
     files : list of Path
         Every table, figure and the report's ``.tex``.
+    tables : list of str
+        The tables' names, in report order (each written to ``tables/``).
+    figures : list of str
+        The figures' file stems (each written to ``figures/``).
     pdf : Path or None
         ``report.pdf``, when pdflatex was there to build it.
     problem : str
@@ -57,6 +61,8 @@ class Report:
     """
 
     files: list[Path] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
     pdf: Path | None = None
     problem: str = ""
 
@@ -203,19 +209,19 @@ def report_latex(
     *,
     bibliography: bool = True,
 ) -> str:
-    """A LaTeX document that inputs every table fragment and includes every figure.
+    """A LaTeX document that holds every table and includes every figure.
 
     Parameters
     ----------
     tables : iterable of Table
-        In order; each is input from ``tex/<name>.tex``.
+        In order; each is set as :func:`analysis.latex.table_latex` sets it.
     figure_captions : mapping of str to str, or iterable of str
         Figure file stems (in ``figures/``), with their captions.
     title : str
         The document's title.
     bibliography : bool, default=True
-        End with the bibliography of ``references.bib``; when no table cites,
-        every entry of it is listed (``\\nocite{*}``).
+        End with the bibliography of ``tables/references.bib``; when no table
+        cites, every entry of it is listed (``\\nocite{*}``).
     """
     tables = list(tables)
     captions = (
@@ -234,7 +240,7 @@ def report_latex(
         "\\begin{document}\n\\maketitle\n",
         "\\section{Tables}\n",
     ]
-    parts += [f"\\input{{tex/{table.name}}}\n" for table in tables]
+    parts += [table_latex(table) for table in tables]
     parts.append("\\clearpage\n\\section{Figures}\n")
     for name, caption in captions.items():
         parts.append(
@@ -246,7 +252,7 @@ def report_latex(
     if bibliography:
         if not any(table.cite for table in tables):
             parts.append("\\nocite{*}\n")
-        parts.append("\\bibliographystyle{plainnat}\n\\bibliography{references}\n")
+        parts.append("\\bibliographystyle{plainnat}\n\\bibliography{tables/references}\n")
     parts.append("\\end{document}\n")
     return "".join(parts)
 
@@ -272,8 +278,9 @@ def write_report(
         Coded definitions: ``key`` or ``id``, ``authors, year, definition``
         and a column per scheme of the codebook.
     out : str or Path
-        The folder; tables go to its top, LaTeX fragments to ``tex/``,
-        figures to ``figures/``.
+        The folder: ``report.tex`` and ``report.pdf`` go to its top, the
+        tables to ``tables/``, the figures to ``figures/`` and LaTeX's own
+        files (``.aux``, ``.log``, ``.bbl``...) to ``build/``.
     codebook : Codebook
         Gives the tables and figures their rows, columns and wording.
     model : Model, optional
@@ -289,8 +296,8 @@ def write_report(
         Write the tables' CSV cells as they are, formulas included (see
         :func:`analysis.export.write_tables`).
     bibliography : str or Path, optional
-        The user's ``.bib``: copied beside the report as ``references.bib``
-        and cited by the rows' ``key``. The seed paper's own definitions cite
+        The user's ``.bib``: copied to ``tables/references.bib`` and cited by
+        the rows' ``key``. The seed paper's own definitions cite
         the paper's references; other definitions without it cite nothing.
     shipped : bool, default=True
         Whether ``model`` is the one that ships with defcode (for the notes).
@@ -305,7 +312,6 @@ def write_report(
         When a file cannot be written; each file is written whole or not at all.
     """
     out = make_folder(out)
-    make_folder(out / "tex")
     report = Report()
     steps = iter(progress(["tables", "figures", "LaTeX"]))
     next(steps)
@@ -313,13 +319,13 @@ def write_report(
         coded, codebook, model, store, bibliography=bibliography, shipped=shipped
     )
     bib = bibliography or next((t.bibliography for t in tables if t.bibliography), None)
-    report.files += write_tables(tables, out, FORMATS, bib, raw=raw)
-    for table in tables:
-        report.files.append(write_text(out / "tex" / f"{table.name}.tex", table_latex(table)))
+    report.files += write_tables(tables, out / "tables", FORMATS, bib, raw=raw)
+    report.tables = [table.name for table in tables]
     next(steps)
     made = _figures(coded, codebook, model)
     for name, figure, _ in made:
         report.files += figures.save_figure(figure, out / "figures", name)
+    report.figures = [name for name, _, _ in made]
     next(steps)
     title = (codebook.report or {}).get("title") or f"Definitions of {codebook.concept}"
     captions = {name: caption for name, _, caption in made}
@@ -332,5 +338,5 @@ def write_report(
         if shutil.which("pdflatex") is None:
             report.problem = "pdflatex is not installed: report.tex was written, not report.pdf"
         else:
-            report.pdf = compile_pdf(tex)
+            report.pdf = compile_pdf(tex, build="build")
     return report

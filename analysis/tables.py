@@ -44,8 +44,9 @@ class Table:
     note : str
         A line printed under the table, e.g. its source.
     cite : str or None
-        A column of BibTeX keys; when set, LaTeX prints ``\\citet{key}`` in
-        place of the ``authors`` and ``year`` cells and the key column is hidden.
+        A column of BibTeX keys; when set, LaTeX cites each row's entry under
+        its ``authors`` and ``year`` cells as printed (natbib's
+        ``\\citetalias``), so the bibliography lists it; the key column is hidden.
     number : int or None
         The table's number in the paper, kept in standalone LaTeX documents.
     small : bool

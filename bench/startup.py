@@ -33,11 +33,10 @@ def main() -> None:
                 "tables",
                 "-f",
                 "csv",
-                "-q",
                 "--out",
                 out,
             ],
-            "defcode tables --format all": [str(DEFCODE), "tables", "-q", "--out", out],
+            "defcode tables --format all": [str(DEFCODE), "tables", "--out", out],
         }
         for name, command in cases.items():
             times = wall(command)

@@ -192,11 +192,18 @@ def test_report_writes_tables_figures_and_latex(tmp_path):
     out = tmp_path / "report"
     result = runner.invoke(app, ["report", "--out", str(out), "--no-pdf", "-q"])
     assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["figures", "report.tex", "tables"]
+    tables = out / "tables"
     for name in ("table1", "table2", "table3", "school_by_breadth", "timeline_school"):
         for suffix in (".csv", ".md", ".tex"):
-            assert (out / f"{name}{suffix}").is_file(), name + suffix
+            assert (tables / f"{name}{suffix}").is_file(), name + suffix
     for name in ("determinants", "determinants_by_school", "agreement", "confusion_school"):
-        assert (out / f"{name}.csv").is_file()
+        assert (tables / f"{name}.csv").is_file()
+    assert len(list(tables.glob("*.csv"))) == 13
+    assert result.stdout == (
+        f"wrote to {out}/: report.tex; in tables/, 13 tables (CSV, Markdown, LaTeX) and "
+        "references.bib; in figures/, 5 figures (PDF, PNG); from 17 definitions\n"
+    )
     figures = sorted(p.name for p in (out / "figures").iterdir())
     assert figures == sorted(
         f"fig_{n}.{s}"
@@ -210,10 +217,10 @@ def test_report_writes_tables_figures_and_latex(tmp_path):
         for s in ("pdf", "png")
     )
     tex = (out / "report.tex").read_text()
-    assert "\\input{tex/table2}" in tex and "\\bibliography{references}" in tex
+    assert "\\label{tab:table2}" in tex and "\\bibliography{tables/references}" in tex
     assert "figures/fig_determinants.pdf" in tex
-    assert (out / "references.bib").is_file()
-    agreement_csv = pd.read_csv(out / "agreement.csv")
+    assert (tables / "references.bib").is_file()
+    agreement_csv = pd.read_csv(tables / "agreement.csv")
     assert agreement_csv["kappa"].round(3).tolist() == [0.665, 0.514]
 
 
@@ -223,13 +230,23 @@ def test_report_pdf_builds_with_every_citation_resolved(tmp_path, needs_latex):
     result = runner.invoke(app, ["report", "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
     assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
-    log = (out / "report.log").read_text(errors="replace")
+    # LaTeX's own files are in build/, beside report.tex, report.pdf, tables/ and figures/.
+    top = sorted(p.name for p in out.iterdir())
+    assert top == ["build", "figures", "report.pdf", "report.tex", "tables"]
+    assert {"report.aux", "report.log", "report.bbl", "report.blg"} <= {
+        p.name for p in (out / "build").iterdir()
+    }
+    assert result.stdout.endswith("; in build/, LaTeX's own files; from 17 definitions\n")
+    log = (out / "build" / "report.log").read_text(errors="replace")
     assert "undefined" not in log.lower()
     assert "Rerun to get" not in log
-    assert (out / "report.bbl").read_text().count("\\bibitem") == 17
+    assert (out / "build" / "report.bbl").read_text().count("\\bibitem") == 17
     # The 13 tables share pages, in order, all of them before the figures.
     pdf = pdfium.PdfDocument(out / "report.pdf")
     texts = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    flat = " ".join(" ".join(texts).split())
+    assert "Cooke & Huggins (2002)" in flat and "Swann & Prevezer (1998)" in flat
+    assert "Cooke and Huggins (2003)" not in flat and "Swann et al. (1998)" not in flat
     first = {n: next(i for i, t in enumerate(texts) if f"Table {n}:" in t) for n in range(1, 14)}
     assert list(first.values()) == sorted(first.values())
     assert first[13] < next(i for i, t in enumerate(texts) if "Figure 1:" in t)
@@ -249,16 +266,16 @@ def test_report_from_a_coding_store_uses_the_agreed_codes(tmp_path, coded):
     result = runner.invoke(app, ["report", "--db", str(db), "--out", str(out), "--no-pdf"])
     assert result.exit_code == 0, result.output
     assert "from 16 definitions" in result.output
-    table2 = pd.read_csv(out / "table2.csv")
+    table2 = pd.read_csv(out / "tables" / "table2.csv")
     assert "porter1998" not in set(table2["id"])
     assert table2.set_index("id").at["enright1996", "year"] == 1996
-    assert not (out / "agreement_coders.csv").exists()
+    assert not (out / "tables" / "agreement_coders.csv").exists()
 
     with store.open_store(db) as conn:
         store.store_proposals(conn, load_model())
     result = runner.invoke(app, ["report", "--db", str(db), "--out", str(out), "--no-pdf"])
     assert result.exit_code == 0, result.output
-    coders = pd.read_csv(out / "agreement_coders.csv").set_index(["scheme", "coder"])
+    coders = pd.read_csv(out / "tables" / "agreement_coders.csv").set_index(["scheme", "coder"])
     assert coders["n"].tolist() == [17] * 4
     assert coders.loc[("school", "ann"), "accuracy"] == coders.loc[("school", "bob"), "accuracy"]
     # bob's change of mind on porter1998 is the only difference between the two coders

@@ -14,9 +14,10 @@ runner = CliRunner()
 
 
 def test_tables_csv_writes_the_three_tables(tmp_path):
-    result = runner.invoke(app, ["tables", "--format", "csv", "--out", str(tmp_path), "-q"])
+    result = runner.invoke(app, ["tables", "--format", "csv", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["table1.csv", "table2.csv", "table3.csv"]
+    assert result.stdout == f"wrote to {tmp_path}/: 3 tables (CSV)\n"
     table2 = pd.read_csv(tmp_path / "table2.csv")
     assert list(table2.columns) == ["key", "authors", "year", "definition", "school", "breadth"]
     assert len(table2) == 17
@@ -25,7 +26,7 @@ def test_tables_csv_writes_the_three_tables(tmp_path):
 
 
 def test_tables_all_writes_markdown_and_latex_with_bibliography(tmp_path):
-    result = runner.invoke(app, ["tables", "--out", str(tmp_path)])
+    result = runner.invoke(app, ["tables", "--out", str(tmp_path), "--show"])
     assert result.exit_code == 0, result.output
     names = {p.name for p in tmp_path.iterdir()}
     assert {"table1.md", "table2.tex", "table3.tex", "references.bib"} <= names
@@ -33,6 +34,18 @@ def test_tables_all_writes_markdown_and_latex_with_bibliography(tmp_path):
     assert "| Porter (1998) " in markdown
     assert "Source: Based on Martin and Sunley (2003) and own compilation." in markdown
     assert "Alfred Marshall" in result.output
+    assert result.stdout.endswith(
+        f"wrote to {tmp_path}/: 3 tables (CSV, Markdown, LaTeX) and references.bib\n"
+    )
+
+
+def test_tables_written_to_files_are_printed_only_when_asked(tmp_path):
+    result = runner.invoke(app, ["tables", "--format", "latex", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote to {tmp_path}/: 3 tables (LaTeX) and references.bib\n"
+    assert (tmp_path / "table2.tex").is_file()
+    shown = runner.invoke(app, ["tables", "--format", "latex", "--out", str(tmp_path), "--show"])
+    assert "Alfred Marshall" in shown.stdout and "Alfred Marshall" not in result.stdout
 
 
 def test_tables_input_builds_table2_from_user_codes(tmp_path):
@@ -43,11 +56,11 @@ def test_tables_input_builds_table2_from_user_codes(tmp_path):
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    result = runner.invoke(app, ["tables", "--input", str(coded), "--out", str(out), "-q"])
+    result = runner.invoke(app, ["tables", "--input", str(coded), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert pd.read_csv(out / "table2.csv")["id"].tolist() == ["x1"]
     assert r"Doe \| Roe (2020)" in (out / "table2.md").read_text()
-    assert r"\citet" not in (out / "table2.tex").read_text()
+    assert r"\cite" not in (out / "table2.tex").read_text()
 
 
 def test_tables_bad_input_fails_with_row_and_field_and_no_traceback(tmp_path):

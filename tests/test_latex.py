@@ -24,11 +24,18 @@ def test_escape_latex_escapes_every_special_character():
     )
 
 
-def test_cells_are_escaped_and_authors_cited_by_key():
+def test_cells_are_escaped_and_authors_cited_by_key_as_the_table_prints_them():
     latex = table_latex(table2())
     assert r"\begin{longtable}" in latex and r"\toprule" in latex and r"\bottomrule" in latex
-    assert r"\citet{porter1998} & A cluster is a geographically proximate" in latex
-    assert latex.count(r"\citet{") == 17
+    assert (
+        r"\defcitealias{porter1998}{Porter (1998)}\citetalias{porter1998} & "
+        "A cluster is a geographically proximate"
+    ) in latex
+    assert (
+        r"\defcitealias{cookehuggins2002}{Cooke \& Huggins (2002)}\citetalias{cookehuggins2002}"
+        in latex
+    )
+    assert latex.count(r"\citetalias{") == 17 and r"\citet{" not in latex
     nasty = Table(
         name="t",
         data=pd.DataFrame({"a": [NASTY]}),
@@ -43,6 +50,7 @@ def test_cells_are_escaped_and_authors_cited_by_key():
 
 def test_document_has_bibliography_only_when_it_cites():
     assert r"\bibliography{references}" in latex_document(r"\citet{porter1998}")
+    assert r"\bibliography{references}" in latex_document(r"\citetalias{porter1998}")
     assert r"\bibliography" not in latex_document("no citations")
 
 
@@ -59,6 +67,57 @@ def test_every_table_compiles_with_citations_resolved(tmp_path, needs_latex):
     assert r"\setcounter{table}{1}" in (tmp_path / "table2.tex").read_text()
     bbl = (tmp_path / "table2.bbl").read_text()
     assert bbl.count(r"\bibitem") == 17
+
+
+def _pdf_text(pdf) -> str:
+    """The PDF's text on one line: words joined by single spaces, hyphenation undone."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    text = " ".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    return " ".join(text.replace("\ufffe", "").replace("-\r\n", "").split())
+
+
+@pytest.mark.latex
+def test_table2_pdf_prints_the_csvs_authors_and_years_in_its_order(tmp_path, needs_latex):
+    from analysis.latex import compile_pdf
+
+    written = write_tables([table2()], tmp_path, ["csv", "md", "latex"])
+    csv = pd.read_csv(tmp_path / "table2.csv")
+    rows = [f"{a} ({y})" for a, y in zip(csv["authors"], csv["year"], strict=True)]
+    assert rows[11:13] == ["Cooke & Huggins (2002)", "Feser & Lugar (2002)"]
+    assert "Swann & Prevezer (1998)" in rows
+    markdown = (tmp_path / "table2.md").read_text(encoding="utf-8")
+    assert [line.split("|")[1].strip() for line in markdown.splitlines()[4:21]] == rows
+    pdf = compile_pdf(tmp_path / "table2.tex", build="build")
+    assert pdf == tmp_path / "table2.pdf" and pdf in [p.with_suffix(".pdf") for p in written]
+    text = _pdf_text(pdf)
+    at = -1
+    for row in rows:  # each row as the CSV has it, after the one before
+        at = text.index(row, at + 1)
+    for name in ("Cooke and Huggins (2003)", "Feser and Luger (2003)", "Swann et al. (1998)"):
+        assert name not in text.split("References")[0], name
+    # Each row still cites its references.bib entry: listed in the bibliography, linked.
+    aux = (tmp_path / "build" / "table2.aux").read_text()
+    assert {f"\\citation{{{key}}}" for key in csv["key"]} <= set(aux.splitlines())
+    assert (tmp_path / "build" / "table2.bbl").read_text().count("\\bibitem") == 17
+    assert "Philip Cooke and Robert Huggins." in text.split("References")[-1]
+    assert _link_count(pdf) >= 17
+
+
+def _link_count(pdf) -> int:
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    document = pypdfium2.PdfDocument(pdf)
+    links = sum(
+        raw.FPDFAnnot_GetSubtype(raw.FPDFPage_GetAnnot(page, i)) == raw.FPDF_ANNOT_LINK
+        for page in document
+        for i in range(raw.FPDFPage_GetAnnotCount(page))
+    )
+    document.close()
+    return links
 
 
 @pytest.mark.latex

@@ -208,14 +208,14 @@ def test_tables_neutralise_formulas_and_read_their_own_table_back(tmp_path):
     table = pd.read_csv(out / "table2.csv", dtype=str)
     assert table["definition"].tolist()[0] == "'" + FORMULA
     assert table[["id", "authors"]].values.tolist()[0] == ["'=x1", "'-Doe, A."]
-    args = ["tables", "-f", "csv", "--input", str(out / "table2.csv"), "--out", str(again), "-q"]
+    args = ["tables", "-f", "csv", "--input", str(out / "table2.csv"), "--out", str(again)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert (again / "table2.csv").read_bytes() == (out / "table2.csv").read_bytes()
     back = read_records(out / "table2.csv", required=["id", "authors", "definition"])
     assert back.values.tolist()[0] == ["=x1", "-Doe, A.", FORMULA]
     raw = tmp_path / "raw"
-    args = ["tables", "-f", "csv", "--input", str(coded), "--out", str(raw), "--raw", "-q"]
+    args = ["tables", "-f", "csv", "--input", str(coded), "--out", str(raw), "--raw"]
     assert runner.invoke(app, args).exit_code == 0
     assert pd.read_csv(raw / "table2.csv")["definition"].tolist()[0] == FORMULA
 
@@ -303,7 +303,7 @@ FILE_OUTPUTS = [
     ["detect", "--input", "{sentences}", "--out", "{out}"],
 ]
 FOLDER_OUTPUTS = [
-    ["tables", "--out", "{out}", "-q"],
+    ["tables", "--out", "{out}"],
     ["crosstab", "--out", "{out}"],
     ["report", "--out", "{out}", "--no-pdf", "-q"],
 ]

@@ -103,7 +103,8 @@ def test_report_from_a_coded_csv_names_the_codebook_and_nothing_of_the_paper(cas
     result = runner.invoke(app, [*args, "--no-pdf", "-q"])
     assert result.exit_code == 0, result.output
     assert "from 6 definitions" in result.output
-    names = sorted(p.stem for p in out.glob("*.csv"))
+    assert sorted(p.name for p in out.iterdir()) == ["figures", "report.tex", "tables"]
+    names = sorted(p.stem for p in (out / "tables").glob("*.csv"))
     assert names == sorted(
         [
             "table1",
@@ -117,33 +118,33 @@ def test_report_from_a_coded_csv_names_the_codebook_and_nothing_of_the_paper(cas
             "marks_facet_by_novelty",
         ]
     )
-    assert not (out / "references.bib").exists()
+    assert not (out / "tables" / "references.bib").exists()
     figures = sorted(p.name for p in (out / "figures").glob("*.pdf"))
     assert figures == ["fig_marks_facet.pdf", "fig_novelty_by_locus.pdf", "fig_timeline.pdf"]
-    for path in [*out.glob("*.md"), *out.glob("*.tex"), *(out / "tex").glob("*.tex")]:
+    for path in [out / "report.tex", *(out / "tables").iterdir()]:
         _names_the_codebook_only(path.read_text(encoding="utf-8"), path.name)
     tex = (out / "report.tex").read_text(encoding="utf-8")
     assert "\\title{Definitions of service innovation}" in tex
     assert "Definitions per degree of novelty, by locus of change." in tex
     assert "Facets named: which each definition names." in tex
     assert "\\bibliography" not in tex
-    table1 = (out / "table1.md").read_text(encoding="utf-8")
+    table1 = (out / "tables" / "table1.md").read_text(encoding="utf-8")
     wanted = ["Degree of novelty", "Radical change (radical)", "Locus of change"]
     wanted += ["Facets named", "Delivery process (process)", "What the client does."]
     for text in wanted:
         assert text in table1, text
-    table2 = pd.read_csv(out / "table2.csv")
+    table2 = pd.read_csv(out / "tables" / "table2.csv")
     assert list(table2.columns) == COLUMNS
     assert table2.set_index("id").at["d6", "facet"] == "process; client"
-    heads = (out / "table2.md").read_text(encoding="utf-8").splitlines()
+    heads = (out / "tables" / "table2.md").read_text(encoding="utf-8").splitlines()
     assert heads[0] == (
         "**Definitions of service innovation coded by degree of novelty, locus of change "
         "and facets named**"
     )
     assert "Service innovation definition" in heads[2] and "Facets named" in heads[2]
-    counts = pd.read_csv(out / "novelty_by_locus.csv").set_index("novelty")
+    counts = pd.read_csv(out / "tables" / "novelty_by_locus.csv").set_index("novelty")
     assert counts.loc["radical"].tolist() == [2, 1, 3]
-    marks = pd.read_csv(out / "marks_facet_by_novelty.csv").set_index("novelty")
+    marks = pd.read_csv(out / "tables" / "marks_facet_by_novelty.csv").set_index("novelty")
     assert marks.loc["Total"].tolist() == [6, 2, 3, 3]
 
 
@@ -168,7 +169,7 @@ def test_report_pdf_of_another_concept_names_its_codebook(case, tmp_path, needs_
 def test_tables_of_another_codebook_write_the_users_bibliography_only(case, tmp_path):
     codebook, coded = case
     out = tmp_path / "tables"
-    args = ["tables", "--input", str(coded), "--codebook", str(codebook), "--out", str(out), "-q"]
+    args = ["tables", "--input", str(coded), "--codebook", str(codebook), "--out", str(out)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert sorted(p.stem for p in out.glob("*.csv")) == ["table1", "table2"]
@@ -186,7 +187,7 @@ def test_tables_of_another_codebook_write_the_users_bibliography_only(case, tmp_
     )
     assert result.exit_code == 0, result.output
     assert (out / "references.bib").read_text() == bib.read_text()
-    assert "\\citet{ames2001}" in (out / "table2.tex").read_text()
+    assert "\\citetalias{ames2001}" in (out / "table2.tex").read_text()
     frame.assign(key="nobody1999").to_csv(keyed, index=False)
     result = runner.invoke(app, [*args[:2], str(keyed), *args[3:], "--bib", str(bib)])
     assert result.exit_code == 1
@@ -203,6 +204,9 @@ def test_crosstab_takes_the_first_pair_and_refuses_what_it_cannot_use(case, tmp_
     result = runner.invoke(app, [*args, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "novelty_by_locus.csv").is_file() and not (out / "references.bib").exists()
+    assert result.stdout == f"wrote to {out}/: 4 tables (CSV, Markdown, LaTeX)\n"
+    result = runner.invoke(app, [*args, "--out", str(out), "--show"])
+    assert "Degree of novelty by locus of change: counts" in result.stdout
     result = runner.invoke(app, ["crosstab", "facet", "locus", "--codebook", str(codebook)])
     assert result.exit_code == 1 and "allows several codes per item" in result.output
     result = runner.invoke(app, ["crosstab", "--codebook", str(codebook)])
@@ -216,11 +220,11 @@ def test_bad_input_is_one_error_line_and_nothing_written(case, tmp_path):
     pd.read_csv(coded).drop(columns="locus").to_csv(missing, index=False)
     out = tmp_path / "report"
     for args in (
-        ["report", "--input", str(missing), "--codebook", str(codebook)],
-        ["report", "--codebook", str(codebook)],
+        ["report", "--input", str(missing), "--codebook", str(codebook), "-q"],
+        ["report", "--codebook", str(codebook), "-q"],
         ["tables", "--codebook", str(codebook)],
     ):
-        result = runner.invoke(app, [*args, "--out", str(out), "-q"])
+        result = runner.invoke(app, [*args, "--out", str(out)])
         assert result.exit_code == 1, args
         assert result.output.count("error:") == 1, result.output
         assert not out.exists()

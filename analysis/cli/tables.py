@@ -36,6 +36,7 @@ class TableFormat(StrEnum):
     all = "all"
 
 
+ShowOption = Annotated[bool, typer.Option("--show", help="Also print the tables on the terminal.")]
 BibOption = Annotated[
     Path | None,
     typer.Option(
@@ -67,17 +68,19 @@ def tables(
         ),
     ] = None,
     bib: BibOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the tables.")] = False,
+    show: ShowOption = False,
     raw: RawOption = False,
 ) -> None:
     """Write a codebook's Tables 1 and 2 (and those it ships) as CSV, Markdown and LaTeX.
 
     With the bundled codebook and no --input: the seed paper's Tables 1-3.
+    Prints what it wrote; with --show, the tables too.
 
     Examples:
 
         $ defcode tables --format latex --out out/tables
         $ defcode tables --input coded.csv --codebook codebook.yaml --format md --out out/mine
+        $ defcode tables --show
     """
     from analysis.export import FORMATS, write_tables
     from analysis.tables import paper_tables
@@ -91,11 +94,11 @@ def tables(
         written = write_tables(built, out, formats, bib, raw=raw)
     except InputError as exc:
         fail(str(exc))
-    if not quiet:
+    if show:
         from analysis.show import print_tables
 
         print_tables(built)
-    typer.echo(f"wrote {len(written)} files to {out}/: " + ", ".join(p.name for p in written))
+    typer.echo(f"wrote to {out}/: {_tables_written(len(built), written)}")
 
 
 def _bib_or_exit(bib: Path | None) -> None:
@@ -109,6 +112,18 @@ def _bib_or_exit(bib: Path | None) -> None:
         load_bibtex(bib)
     except InputError as exc:
         fail(str(exc))
+
+
+_FORMAT_NAMES = {".csv": "CSV", ".md": "Markdown", ".tex": "LaTeX"}
+
+
+def _tables_written(count: int, written: list[Path]) -> str:
+    """What was written, e.g. ``"3 tables (CSV, Markdown, LaTeX) and references.bib"``."""
+    suffixes = {p.suffix for p in written}
+    kinds = [name for suffix, name in _FORMAT_NAMES.items() if suffix in suffixes]
+    others = [p.name for p in written if p.suffix not in _FORMAT_NAMES]
+    line = f"{count} table{'s' if count != 1 else ''} ({', '.join(kinds)})"
+    return line + "".join(f" and {name}" for name in others)
 
 
 @app.command()
@@ -143,6 +158,9 @@ def report(
     raw: RawOption = False,
 ) -> None:
     """Write every table (CSV, Markdown, LaTeX) and figure (PDF, PNG), and report.tex/.pdf.
+
+    In --out: report.tex and report.pdf, the tables in tables/, the figures in
+    figures/, and LaTeX's own files (.aux, .log, .bbl...) in build/.
 
     Examples:
 
@@ -193,8 +211,15 @@ def report(
         fail(str(exc))
     if done.problem:
         typer.echo(f"warning: {done.problem}", err=True)
-    pdf_note = f"; {done.pdf}" if done.pdf else ""
-    typer.echo(f"wrote {len(done.files)} files to {out}/ from {len(coded)} definitions{pdf_note}")
+    written = [p for p in done.files if p.parent == out / "tables"]
+    figures = len(done.figures)
+    typer.echo(
+        f"wrote to {out}/: report.tex{' and report.pdf' if done.pdf else ''}; "
+        f"in tables/, {_tables_written(len(done.tables), written)}; "
+        f"in figures/, {figures} figure{'s' if figures != 1 else ''} (PDF, PNG)"
+        + ("; in build/, LaTeX's own files" if done.pdf else "")
+        + f"; from {len(coded)} definitions"
+    )
 
 
 @contextmanager
@@ -256,8 +281,11 @@ def crosstab(
     ] = None,
     raw: RawOption = False,
     bib: BibOption = None,
+    show: ShowOption = False,
 ) -> None:
     """Cross-tabulate two schemes: counts with margins, row shares and a test of independence.
+
+    Prints the tables; with --out, writes them instead (and prints them with --show).
 
     Examples:
 
@@ -298,7 +326,8 @@ def crosstab(
     if len(coded) < 2:
         fail(f"{len(coded)} item(s) coded in both {rows!r} and {columns!r}; a table needs 2")
     built = crosstab_tables(coded, book, rows, columns)
-    print_tables(built)
+    if show or out is None:
+        print_tables(built)
     if out is not None:
         formats = FORMATS if format is TableFormat.all else (format.value,)
         try:
@@ -306,4 +335,4 @@ def crosstab(
                 written = write_tables(built, out, formats, references, raw=raw)
         except InputError as exc:
             fail(str(exc))
-        typer.echo(f"wrote {len(written)} files to {out}/")
+        typer.echo(f"wrote to {out}/: {_tables_written(len(built), written)}")
