@@ -507,6 +507,7 @@ def test_ingest_with_a_codebook_records_it_for_the_coding_commands(tmp_path):
     assert result.exit_code == 0, result.output
     assert "new item(s) of 'platform ecosystem'" in result.stdout
     assert "bundled" not in result.output
+
     def stored():
         with sqlite3.connect(db) as conn:
             tables = ("documents", "pages", "candidates", "scans", "codebooks", "items")
