@@ -36,6 +36,18 @@ class TableFormat(StrEnum):
     all = "all"
 
 
+CodedOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--input",
+        help="Coded CSV (id, authors, year, definition, a column per scheme); "
+        "the paper's 17 definitions when omitted.",
+    ),
+]
+AgreedOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="A coding store: its agreed (or adjudicated) codes."),
+]
 ShowOption = Annotated[bool, typer.Option("--show", help="Also print the tables on the terminal.")]
 BibOption = Annotated[
     Path | None,
@@ -131,18 +143,8 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report to.")] = Path(
         "out/report"
     ),
-    input: Annotated[
-        Path | None,
-        typer.Option(
-            "--input",
-            help="Coded CSV (id, authors, year, definition, a column per scheme); "
-            "the paper's 17 definitions when omitted.",
-        ),
-    ] = None,
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="A coding store: its agreed (or adjudicated) codes."),
-    ] = None,
+    input: CodedOption = None,
+    db: AgreedOption = None,
     codebook: CodebookOption = None,
     model: Annotated[
         Path | None,
@@ -260,18 +262,8 @@ def crosstab(
         str | None,
         typer.Argument(help="The scheme whose codes are the columns; the codebook's second."),
     ] = None,
-    input: Annotated[
-        Path | None,
-        typer.Option(
-            "--input",
-            help="Coded CSV (id, authors, year, definition, a column per scheme); "
-            "the paper's 17 definitions when omitted.",
-        ),
-    ] = None,
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="A coding store: its agreed (or adjudicated) codes."),
-    ] = None,
+    input: CodedOption = None,
+    db: AgreedOption = None,
     codebook: CodebookOption = None,
     format: Annotated[TableFormat, typer.Option("--format", "-f", help="File format.")] = (
         TableFormat.all
