@@ -24,7 +24,15 @@ from pathlib import Path
 import pandas as pd
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "finder_candidates.csv"
-TERMS = ["cluster", "industrial district"]
+#: The terms of the bundled cluster codebook.
+TERMS = [
+    "cluster",
+    "clusters",
+    "clustering",
+    "industrial cluster",
+    "industrial district",
+    "industrial districts",
+]
 COLUMNS = ["id", "doc", "page", "start", "end", "text", "score", "rule"]
 
 
