@@ -6,7 +6,7 @@ DEFT textbook sentences arranged into sections and paragraphs, a running
 header and page numbers, and in one paper in three a few paragraphs about
 industrial clusters. Then times two whole processes side by side, in 3
 rounds after a warm-up round, and prints the best time, the range, pages per
-second, peak memory and the ratio of each round:
+second, CPU time, peak memory and the ratio of each round:
 
 * the bare loop: open every PDF with pypdfium2 and extract each page's text;
 * ``defcode ingest <corpus> --db <tmp>/bench.db --quiet`` into a fresh database.
@@ -512,11 +512,12 @@ def corpus() -> dict[str, object]:
     return cached_corpus(CORPUS, MANIFEST, _corpus_key(), build_corpus)
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Run ``command`` to success; its wall-clock seconds, peak memory (MB) and standard output.
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float, str]:
+    """Run ``command`` to success: its wall-clock and CPU seconds, peak memory (MB) and output.
 
-    The peak is the largest resident set of the process and of the children it
-    waited for (``wait4``'s ``ru_maxrss``), such as ingest's reading child.
+    CPU time and the peak count the process and the children it waited for
+    (``wait4``), such as ingest's reading children; the peak is the largest
+    resident set of any one of them.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -530,7 +531,8 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
             raise RuntimeError(
                 f"{' '.join(command)} exited with {process.returncode}:\n{err.read().decode()}"
             )
-        return seconds, usage.ru_maxrss / 1024, out.read().decode()
+        cpu = usage.ru_utime + usage.ru_stime
+        return seconds, cpu, usage.ru_maxrss / 1024, out.read().decode()
 
 
 def ingest_command(folder: Path, db: Path, checkout: Path | None = None) -> list[str]:
@@ -565,34 +567,35 @@ def main(folder: Path | None = None, *, against: Path | None = None, target: flo
         if against is not None:
             env = os.environ | {"PYTHONPATH": str(against.resolve())}
             commands[f"ingest of {against}"] = (ingest_command(folder, db, against), env)
-        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
         for round_ in range(REPEAT + 1):
             for name, (command, env) in commands.items():
                 db.unlink(missing_ok=True)
-                seconds, peak, out = timed(command, env)
+                seconds, cpu, peak, out = timed(command, env)
                 if name.startswith("bare"):
                     if pages is not None and int(out) != pages:
                         raise RuntimeError(f"bare loop read {out.strip()} pages, expected {pages}")
                     pages = int(out)
                 if round_ > 0:
-                    runs[name].append((seconds, peak))
+                    runs[name].append((seconds, cpu, peak))
 
     files = sum(1 for _ in folder.rglob("*.pdf"))
     print(
         f"\n{files} PDFs in {folder}, {pages:,} pages; whole processes side by side, "
         f"{REPEAT} rounds after a warm-up; {os.cpu_count()} CPUs"
     )
-    print(f"{'':34s} {'best s':>7s} {'range s':>12s} {'pages/s':>8s} {'peak MB':>8s}")
+    print(f"{'':34s} {'best s':>7s} {'range s':>12s} {'pages/s':>8s} {'CPU s':>6s} {'peak MB':>8s}")
     for name, timings in runs.items():
-        seconds = [s for s, _ in timings]
+        seconds = [s for s, _, _ in timings]
         print(
             f"{name[:34]:34s} {min(seconds):7.2f} {min(seconds):5.2f}-{max(seconds):<6.2f} "
-            f"{pages / min(seconds):8.0f} {max(p for _, p in timings):8.0f}"
+            f"{pages / min(seconds):8.0f} {min(c for _, c, _ in timings):6.1f} "
+            f"{max(p for _, _, p in timings):8.0f}"
         )
-    bare = [s for s, _ in runs["bare pypdfium2 loop"]]
+    bare = [s for s, _, _ in runs["bare pypdfium2 loop"]]
     for name in list(runs)[1:]:
-        ratios = [s / b for (s, _), b in zip(runs[name], bare, strict=True)]
-        best = min(s for s, _ in runs[name]) / min(bare)
+        ratios = [s / b for (s, _, _), b in zip(runs[name], bare, strict=True)]
+        best = min(s for s, _, _ in runs[name]) / min(bare)
         verdict = "ok" if best <= target else "over target"
         print(
             f"{name} / bare: {best:.2f}x best to best, {min(ratios):.2f}-{max(ratios):.2f}x "
