@@ -7,7 +7,7 @@ papers from the seed paper's text (``../shared/seed``, a paper about
 industrial clusters): its sentences and the definitions of its tables,
 reshuffled into paragraphs and sections by ``bench/ingest.py``'s
 ``write_paper``, 60 PDFs of 960 pages and 300 PDFs of 4,800 pages. Every
-page names "cluster", with about 9 candidate sentences a page.
+page names "cluster", with about 10 candidate sentences a page.
 
 Then, for each corpus, it times the bare pypdfium2 loop and ``defcode
 ingest`` side by side, as whole processes, as ``bench/ingest.py`` does on
@@ -38,7 +38,7 @@ SUBJECT = "regional studies"
 #: Pages in all -> (papers, cache folder name).
 SIZES = {960: (60, "dense"), 4800: (300, "dense4800")}
 #: Of every four seed sentences, this many are followed by a sentence of DEFT's
-#: economics text, which thins the concept to about 9 candidate sentences a page.
+#: economics text, which thins the concept to about 10 candidate sentences a page.
 THINNING = 3
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
