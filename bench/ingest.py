@@ -4,8 +4,9 @@ Builds (once, cached in ``bench/.cache/pdfs/``) a deterministic corpus of 60
 ordinary research PDFs, about 1,000 A4 pages in all: running text from the
 DEFT textbook sentences arranged into sections and paragraphs, a running
 header and page numbers, and in one paper in three a few paragraphs about
-industrial clusters. Then times two whole processes, best of 3 after one
-warm-up run each:
+industrial clusters. Then times two whole processes side by side, in 3
+rounds after a warm-up round, and prints the best time, the range, pages per
+second, CPU time, peak memory and the ratio of each round:
 
 * the bare loop: open every PDF with pypdfium2 and extract each page's text;
 * ``defcode ingest <corpus> --db <tmp>/bench.db --quiet`` into a fresh database.
@@ -14,12 +15,15 @@ The target is ingest / bare <= 1.5x.
 
 Given a folder, it times the same two processes on the PDFs in it (searched
 recursively; every one must be readable), e.g. on a review's own papers.
+``--against CHECKOUT`` also times ``defcode ingest`` run from another checkout
+of defcode (e.g. ``git worktree add /tmp/base main``) in the same rounds.
 
-Run: .venv/bin/python bench/ingest.py [FOLDER]
+Run: .venv/bin/python bench/ingest.py [FOLDER] [--against CHECKOUT]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
@@ -216,23 +220,25 @@ def _figure(match: re.Match[str]) -> str:
     return f"Figure {match.start() % 7 + 1}"
 
 
-def page_counts(rng: random.Random) -> list[int]:
-    """Draw ``N_PAPERS`` page counts in ``[MIN_PAGES, MAX_PAGES]`` summing to ``TOTAL_PAGES``.
+def page_counts(rng: random.Random, papers: int = N_PAPERS, total: int = TOTAL_PAGES) -> list[int]:
+    """Draw ``papers`` page counts in ``[MIN_PAGES, MAX_PAGES]`` summing to ``total``.
 
     Parameters
     ----------
     rng : random.Random
         Seeded generator.
+    papers, total : int, default=N_PAPERS, TOTAL_PAGES
+        How many papers, and their pages in all.
 
     Returns
     -------
     list of int
         One target page count per paper.
     """
-    counts = [rng.randint(MIN_PAGES, MAX_PAGES) for _ in range(N_PAPERS)]
-    while (gap := TOTAL_PAGES - sum(counts)) != 0:
+    counts = [rng.randint(MIN_PAGES, MAX_PAGES) for _ in range(papers)]
+    while (gap := total - sum(counts)) != 0:
         step = 1 if gap > 0 else -1
-        index = rng.randrange(N_PAPERS)
+        index = rng.randrange(papers)
         if MIN_PAGES <= counts[index] + step <= MAX_PAGES:
             counts[index] += step
     return counts
@@ -506,103 +512,106 @@ def corpus() -> dict[str, object]:
     return cached_corpus(CORPUS, MANIFEST, _corpus_key(), build_corpus)
 
 
-def best_wall(command: list[str], repeat: int = REPEAT) -> tuple[float, str]:
-    """Best wall-clock time of ``command`` over ``repeat`` runs (after the caller's warm-up).
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float, str]:
+    """Run ``command`` to success: its wall-clock and CPU seconds, peak memory (MB) and output.
 
-    Parameters
-    ----------
-    command : list of str
-        Command to run; it must succeed.
-    repeat : int, default=REPEAT
-        Number of timed runs.
-
-    Returns
-    -------
-    tuple of (float, str)
-        Seconds of the fastest run, and the standard output of the last run.
+    CPU time and the peak count the process and the children it waited for
+    (``wait4``), such as ingest's reading children; the peak is the largest
+    resident set of any one of them.
     """
-    times = []
-    for _ in range(repeat):
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        done = subprocess.run(command, check=True, capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-    return min(times), done.stdout
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise RuntimeError(
+                f"{' '.join(command)} exited with {process.returncode}:\n{err.read().decode()}"
+            )
+        cpu = usage.ru_utime + usage.ru_stime
+        return seconds, cpu, usage.ru_maxrss / 1024, out.read().decode()
 
 
-def time_ingest(folder: Path, pages: int) -> float | None:
-    """Best wall-clock seconds of ``defcode ingest`` into a fresh database, or None.
+def ingest_command(folder: Path, db: Path, checkout: Path | None = None) -> list[str]:
+    """``defcode ingest FOLDER --db DB --quiet``, of this checkout or of ``checkout``."""
+    arguments = ["ingest", str(folder), "--db", str(db), "--quiet"]
+    if checkout is None:
+        return [str(DEFCODE), *arguments]
+    # PYTHONPATH (see main) puts the other checkout's packages before this one's.
+    return [sys.executable, "-c", "from analysis.cli import console; console()", *arguments]
 
-    Parameters
-    ----------
-    folder : pathlib.Path
-        The PDFs.
-    pages : int
-        Pages in the corpus, only for the messages.
 
-    Returns
-    -------
-    float or None
-        None if the ``defcode ingest`` command does not exist yet.
+def main(folder: Path | None = None, *, against: Path | None = None, target: float = 1.5) -> None:
+    """Time the processes on ``folder`` (the generated corpus when None) and print the table.
+
+    Each round runs the bare loop and ``defcode ingest`` into a fresh database
+    one after the other (and, given ``against``, ``defcode ingest`` of that
+    other checkout of defcode), so that the ratios of a round are measured side
+    by side; round 0 warms the OS file cache and is not counted.
     """
-    if not DEFCODE.is_file():
-        print(f"defcode ingest: not available ({DEFCODE} not found; run make .venv/.installed)")
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
-        command = [str(DEFCODE), "ingest", str(folder), "--db", str(db), "--quiet"]
-        times = []
-        for run in range(REPEAT + 1):
-            db.unlink(missing_ok=True)
-            start = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, text=True)
-            seconds = time.perf_counter() - start
-            if done.returncode == 2 and "No such command" in done.stderr:
-                print("defcode ingest: not available")
-                return None
-            if done.returncode != 0:
-                raise RuntimeError(
-                    f"{' '.join(command)} exited with {done.returncode} on {pages:,} pages:\n"
-                    f"{done.stderr}"
-                )
-            if run > 0:  # run 0 warms the OS file cache
-                times.append(seconds)
-    return min(times)
-
-
-def main(folder: Path | None = None) -> None:
-    """Time both processes on ``folder`` (the generated corpus when None) and print the table."""
     if folder is None:
         folder = CORPUS
         manifest = corpus()
         pages = sum(f["pages"] for f in manifest["files"].values())
     else:
         pages = None
-
-    bare = [sys.executable, "-c", BARE_LOOP, str(folder)]
-    subprocess.run(bare, check=True, capture_output=True)  # warm-up
-    bare_seconds, out = best_wall(bare)
-    if pages is not None and int(out) != pages:
-        raise RuntimeError(f"bare loop read {out.strip()} pages, the manifest says {pages}")
-    pages = int(out)
-    ingest_seconds = time_ingest(folder, pages)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        commands = {
+            "bare pypdfium2 loop": ([sys.executable, "-c", BARE_LOOP, str(folder)], None),
+            "defcode ingest": (ingest_command(folder, db), None),
+        }
+        if against is not None:
+            env = os.environ | {"PYTHONPATH": str(against.resolve())}
+            commands[f"ingest of {against}"] = (ingest_command(folder, db, against), env)
+        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
+        for round_ in range(REPEAT + 1):
+            for name, (command, env) in commands.items():
+                db.unlink(missing_ok=True)
+                seconds, cpu, peak, out = timed(command, env)
+                if name.startswith("bare"):
+                    if pages is not None and int(out) != pages:
+                        raise RuntimeError(f"bare loop read {out.strip()} pages, expected {pages}")
+                    pages = int(out)
+                if round_ > 0:
+                    runs[name].append((seconds, cpu, peak))
 
     files = sum(1 for _ in folder.rglob("*.pdf"))
     print(
-        f"\n{files} PDFs in {folder}, {pages:,} pages; whole processes, "
-        f"best of {REPEAT} after a warm-up; {os.cpu_count()} CPUs"
+        f"\n{files} PDFs in {folder}, {pages:,} pages; whole processes side by side, "
+        f"{REPEAT} rounds after a warm-up; {os.cpu_count()} CPUs"
     )
-    print(f"{'':22s} {'pages':>6s} {'seconds':>8s} {'pages/s':>8s}")
-    rows = {"bare pypdfium2 loop": bare_seconds, "defcode ingest": ingest_seconds}
-    for name, seconds in rows.items():
-        if seconds is None:
-            print(f"{name:22s} {pages:6,d} {'n/a':>8s} {'n/a':>8s}")
-        else:
-            print(f"{name:22s} {pages:6,d} {seconds:8.2f} {pages / seconds:8.0f}")
-    if ingest_seconds is not None:
-        ratio = ingest_seconds / bare_seconds
-        verdict = "ok" if ratio <= 1.5 else "over target"
-        print(f"ingest / bare: {ratio:.2f}x (target <= 1.5x: {verdict})")
+    print(f"{'':34s} {'best s':>7s} {'range s':>12s} {'pages/s':>8s} {'CPU s':>6s} {'peak MB':>8s}")
+    for name, timings in runs.items():
+        seconds = [s for s, _, _ in timings]
+        print(
+            f"{name[:34]:34s} {min(seconds):7.2f} {min(seconds):5.2f}-{max(seconds):<6.2f} "
+            f"{pages / min(seconds):8.0f} {min(c for _, c, _ in timings):6.1f} "
+            f"{max(p for _, _, p in timings):8.0f}"
+        )
+    bare = [s for s, _, _ in runs["bare pypdfium2 loop"]]
+    for name in list(runs)[1:]:
+        ratios = [s / b for (s, _, _), b in zip(runs[name], bare, strict=True)]
+        best = min(s for s, _, _ in runs[name]) / min(bare)
+        verdict = "ok" if best <= target else "over target"
+        print(
+            f"{name} / bare: {best:.2f}x best to best, {min(ratios):.2f}-{max(ratios):.2f}x "
+            f"by round (target <= {target}x: {verdict})"
+        )
+
+
+def arguments(folder: bool = True) -> argparse.Namespace:
+    """The command line of a bench script: ``[FOLDER] [--against CHECKOUT]``."""
+    parser = argparse.ArgumentParser(description=(sys.modules["__main__"].__doc__ or "")[:80])
+    if folder:
+        parser.add_argument("folder", nargs="?", type=Path, help="PDFs to time instead")
+    parser.add_argument("--against", type=Path, help="another defcode checkout to time too")
+    return parser.parse_args()
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
+    args = arguments()
+    main(args.folder, against=args.against)

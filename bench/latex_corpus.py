@@ -7,7 +7,7 @@ running head and page numbers, inline and displayed mathematics, a booktabs
 table per paper, a reference list, and in one paper in three a few
 paragraphs about industrial clusters. About 1,000 pages in all. Then times the
 bare pypdfium2 loop and ``defcode ingest`` on them, as ``bench/ingest.py``
-does on any folder.
+does on any folder (``--against CHECKOUT`` as there).
 
 Run: .venv/bin/python bench/latex_corpus.py  (needs pdflatex)
 """
@@ -149,7 +149,7 @@ def build() -> dict[str, dict[str, int]]:
 
 def main() -> None:
     ingest.cached_corpus(FOLDER, MANIFEST, KEY, build)
-    ingest.main(FOLDER)
+    ingest.main(FOLDER, against=ingest.arguments(folder=False).against)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ cached in ``bench/.cache/published/``; the manifest records each one's
 package, version, page count and SHA-256.
 
 Then times the bare pypdfium2 loop and ``defcode ingest`` on them, as
-``bench/ingest.py`` does on any folder.
+``bench/ingest.py`` does on any folder (``--against CHECKOUT`` as there).
 
 Run: .venv/bin/python bench/published_papers.py  (needs apt-get and dpkg-deb)
 """
@@ -104,7 +104,7 @@ def build() -> dict[str, dict[str, object]]:
 
 def main() -> None:
     ingest.cached_corpus(FOLDER, MANIFEST, KEY, build)
-    ingest.main(FOLDER)
+    ingest.main(FOLDER, against=ingest.arguments(folder=False).against)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,12 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def process_pool() -> ProcessPoolExecutor:
-    """A pool of one child process, started as the module docstring says."""
+def process_pool(workers: int = 1) -> ProcessPoolExecutor:
+    """A pool of ``workers`` child processes, started as the module docstring says.
+
+    With ``fork``, all of them are started at the first submission, before the
+    pool's own thread, so that none is forked from a threaded process.
+    """
     import multiprocessing
     import sys
     import threading
@@ -33,7 +37,7 @@ def process_pool() -> ProcessPoolExecutor:
     if sys.platform == "linux":
         single = threading.active_count() == 1
         context = multiprocessing.get_context("fork" if single else "forkserver")
-    return ProcessPoolExecutor(1, mp_context=context, initializer=_die_with_parent)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent)
 
 
 def _die_with_parent() -> None:
@@ -101,6 +105,10 @@ class Ahead(Generic[T, R]):
         error is raised.
     inline_single : bool, default=False
         Compute a single item here, without starting a child.
+    workers : int, default=1
+        Child processes computing the items, in order of the items. Should
+        one die, the items not yet yielded are computed again by one child,
+        so that ``crashed`` names the item it died on.
 
     Examples
     --------
@@ -117,9 +125,10 @@ class Ahead(Generic[T, R]):
         depth: int = 2,
         crashed: Callable[[T], R] | None = None,
         inline_single: bool = False,
+        workers: int = 1,
     ) -> None:
         self.items, self.func, self.depth = items, func, depth
-        self.crashed, self.inline_single = crashed, inline_single
+        self.crashed, self.inline_single, self.workers = crashed, inline_single, workers
 
     def __len__(self) -> int:
         return len(self.items)  # type: ignore[arg-type]
@@ -134,13 +143,32 @@ class Ahead(Generic[T, R]):
                 self._ahead.extend((item, None) for item in first)
                 return self
             self._waiting = chain(first, self._waiting)
-        self._pool = process_pool()
+        self._pool, self._children = process_pool(self.workers), self.workers
         self._fill()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, func: Callable[..., object], *args: object) -> Future | None:
+        """Hand the children other work, after the items already handed over.
+
+        Returns the future of ``func(*args)``, or None when there is no child
+        (a single item computed here) or it cannot take work.
+        """
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self._pool is None:
+            return None
+        try:
+            return self._pool.submit(func, *args)
+        except BrokenProcessPool:
+            return None
+
+    def finished(self) -> bool:
+        """Whether every item's result has been yielded: the children have no items left."""
+        return not self._ahead
 
     def next_ready(self) -> bool:
         """Whether the next result can be had without waiting for the child."""
@@ -174,11 +202,18 @@ class Ahead(Generic[T, R]):
             except BrokenProcessPool:
                 if self.crashed is None:
                     raise
-                result = self.crashed(item)
-                pending = [later for later, _ in self._ahead]
+                # With several children, the one that died may have been on a later
+                # item: all are computed again by one child, which names the item.
+                several = self._children > 1
+                pending = [item] if several else []
+                pending += [later for later, _ in self._ahead]
                 self._ahead.clear()
                 self._waiting = chain(pending, self._waiting)
-                self._pool.shutdown(wait=True)
-                self._pool = process_pool()
+                self._pool.shutdown(wait=True)  # type: ignore[union-attr]
+                self._pool, self._children = process_pool(), 1
+                if several:
+                    self._fill()
+                    continue
+                result = self.crashed(item)
             self._fill()
             yield item, result

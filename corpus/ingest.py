@@ -7,7 +7,10 @@ reported per file; what was stored stays stored.
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -195,37 +198,47 @@ def ingest(
                 pending.append((path, digest))
         if not pending:  # nothing new: no need to load spaCy and the detector
             return report
-        # A child process reads the files, ahead of their use. A process, not a
-        # thread: PDFium's many short calls each give up the GIL and must win it
+        # Child processes read the files, ahead of their use. Processes, not
+        # threads: PDFium's many short calls each give up the GIL and must win it
         # back from this process's Python work, which slowed reading threefold.
-        # And a file that crashes PDFium takes down the child, not the batch.
-        # Only the child calls PDFium, which is not thread-safe.
-        with Ahead(pending, _read, depth=64, crashed=_crashed) as read:
+        # And a file that crashes PDFium takes down a child, not the batch.
+        # Only the children call PDFium, which is not thread-safe. Two children
+        # read while this process loads spaCy and the detector, and then search
+        # batches beside it whenever they are ahead of it.
+        with Ahead(pending, _read, depth=64, crashed=_crashed, workers=2) as read:
             from corpus.finding.finder import find_in_documents
 
             # Searching no documents loads spaCy and the detector while the first files are read.
             find_in_documents([], terms)
 
-            sources = (source for _, source in progress(read))
-            for batch in _batches(sources, BATCH_PAGES, _pages, read.next_ready):
-                for source, found in zip(batch, _search(batch, terms), strict=True):
+            def store_batch(batch: list[Source | str], searched: list[dict | str]) -> None:
+                for source, found in zip(batch, searched, strict=True):
                     if isinstance(found, str):
                         report.failures.append(found)
                         continue
-                    if source.path in meta:
-                        searched = [found[d.digest] for d in source.documents]
-                        report.failures.extend(apply_meta(source, meta[source.path]))
-                        found = {
-                            d.digest: frame
-                            for d, frame in zip(source.documents, searched, strict=True)
-                        }
-                    skipped = store.store_source(conn, source, concept, list(terms), found)
-                    report.stored += 1
-                    report.documents += len(source.documents) - len(skipped)
-                    report.pages += _pages(source)
-                    report.candidates += sum(len(frame) for frame in found.values())
-                    report.warnings.extend(source.warnings + skipped)
-                    report.failures.extend(source.problems)
+                    _store(conn, report, source, found, concept, terms, meta)
+
+            sources = (source for _, source in progress(read))
+            searching: deque[tuple[list[Source | str], Future | list[dict | str]]] = deque()
+            took = 0.0  # seconds the last batch searched here took
+            for batch in _batches(sources, BATCH_PAGES, _pages, read.next_ready):
+                offloaded = sum(isinstance(done, Future) for _, done in searching)
+                future = None
+                # A child loads spaCy and the detector for its first batch: worth it
+                # only when searching, not reading, holds the ingest up.
+                slow = took >= OFFLOAD_AFTER and (read.next_ready() or read.finished())
+                if offloaded < SEARCHES_AHEAD and slow:
+                    future = read.submit(_search, batch, terms)
+                if future is None:
+                    start = time.perf_counter()
+                    searching.append((batch, _search(batch, terms)))
+                    took = time.perf_counter() - start
+                else:
+                    searching.append((batch, future))
+                while searching and (len(searching) > SEARCHES_HELD or _ready(searching[0][1])):
+                    store_batch(*_searched(*searching.popleft(), terms))
+            while searching:
+                store_batch(*_searched(*searching.popleft(), terms))
     finally:
         conn.close()
     return report
@@ -234,6 +247,54 @@ def ingest(
 #: Pages searched together, when they are read in time: their candidates are
 #: scored in one detector call.
 BATCH_PAGES = 250
+#: Batches the reading children may be searching at once; they take one only
+#: when they are ahead of this process.
+SEARCHES_AHEAD = 1
+#: Batches searched and not yet stored, at most: stored in the order read.
+SEARCHES_HELD = 4
+#: Seconds a batch searched here must take before the children search batches too.
+OFFLOAD_AFTER = 0.5
+
+
+def _store(
+    conn: object,
+    report: IngestReport,
+    source: Source,
+    found: dict,
+    concept: str,
+    terms: Sequence[str],
+    meta: dict[Path, list[dict[str, str]]],
+) -> None:
+    """Store one searched source and count it in ``report``."""
+    from corpus import store
+
+    if source.path in meta:
+        searched = [found[d.digest] for d in source.documents]
+        report.failures.extend(apply_meta(source, meta[source.path]))
+        found = {d.digest: frame for d, frame in zip(source.documents, searched, strict=True)}
+    skipped = store.store_source(conn, source, concept, list(terms), found)
+    report.stored += 1
+    report.documents += len(source.documents) - len(skipped)
+    report.pages += _pages(source)
+    report.candidates += sum(len(frame) for frame in found.values())
+    report.warnings.extend(source.warnings + skipped)
+    report.failures.extend(source.problems)
+
+
+def _ready(searched: Future | list[dict | str]) -> bool:
+    return not isinstance(searched, Future) or searched.done()
+
+
+def _searched(
+    batch: list[Source | str], searched: Future | list[dict | str], terms: Sequence[str]
+) -> tuple[list[Source | str], list[dict | str]]:
+    """The batch and its search results, waited for; searched here if a child failed."""
+    if isinstance(searched, Future):
+        try:
+            return batch, searched.result()
+        except Exception:  # the child died or could not search: search the batch here
+            return batch, _search(batch, terms)
+    return batch, searched
 
 
 def _batches(

@@ -1,14 +1,16 @@
 """Find the sentences that define a concept, with registered spaCy components.
 
-The pipeline is ``spacy.blank("en")`` with a lookup lemmatizer and three
-components of defcode's own, registered with spaCy under these names:
+The pipeline is ``spacy.blank("en")`` with three components of defcode's
+own, registered with spaCy under these names:
 
 ``defcode_line_breaks``
     Starts a sentence after a blank line, and after a short line that ends
     without punctuation when the next line starts with a capital: a heading,
     a table cell, a caption. Text from PDFs has no other sign of these.
 ``sentencizer``
-    spaCy's punctuation rule, for everything the line rule left open.
+    spaCy's punctuation rule, for everything the line rule left open
+    (:class:`PunctuationSentences`, spaCy's ``Sentencizer`` reading token
+    attributes as arrays).
 ``defcode_definitions``
     Marks each sentence that names the concept (one of its terms, in any
     inflection) or that is a table row of the form *Author (year) Noun phrase*,
@@ -31,8 +33,9 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -226,16 +229,24 @@ class LineBreaks:
         self.short = short
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.user_data.get(LINES_KEY, doc.text)
+        from spacy.attrs import IDX, IS_DIGIT, IS_TITLE, IS_UPPER
+
+        text = doc.user_data.get(LINES_KEY)
+        if text is None:  # doc.text joins every token: not a default to build eagerly
+            text = doc.text
         longest = max((len(line.strip()) for line in text.split("\n")), default=0)
-        starts = doc.to_array("IDX").tolist()
-        for newline in re.finditer(r"\n[\n\s]*", text):
-            at = bisect.bisect_left(starts, newline.end())
+        newlines = list(re.finditer(r"\n[\n\s]*", text))
+        if not newlines or not len(doc):
+            return doc
+        # Token flags read as arrays: a Token object is made only for a sentence start.
+        columns = doc.to_array([IDX, IS_TITLE, IS_UPPER, IS_DIGIT])
+        capital = (columns[:, 1] | columns[:, 2] | columns[:, 3]).tolist()
+        following = np.searchsorted(columns[:, 0], [m.end() for m in newlines]).tolist()
+        for newline, at in zip(newlines, following, strict=True):
             if at >= len(doc):
                 break
-            following = doc[at]
             if newline.group().count("\n") > 1:
-                following.is_sent_start = True
+                doc[at].is_sent_start = True
                 continue
             line = text[text.rfind("\n", 0, newline.start()) + 1 : newline.start()].strip()
             if (
@@ -243,10 +254,46 @@ class LineBreaks:
                 and len(line) < self.short * longest
                 and line[-1] not in ".,;:!?(/&\u2013\u2014-"
                 and not _CITED_YEAR.search(line)
-                and (following.is_title or following.is_upper or following.is_digit)
+                and capital[at]
             ):
-                following.is_sent_start = True
+                doc[at].is_sent_start = True
         return doc
+
+
+def _sentencizer_class() -> type:
+    """:class:`PunctuationSentences`, defined once spaCy is imported."""
+    from spacy.pipeline import Sentencizer
+
+    class PunctuationSentences(Sentencizer):
+        """spaCy's ``Sentencizer`` with the same guesses, read from token arrays.
+
+        A sentence starts at the first word (a token that is neither
+        punctuation nor one of ``punct_chars``) after one of ``punct_chars``;
+        spaCy's own loop over the tokens made a Token object for each.
+        """
+
+        def predict(self, docs: Iterable[Doc]) -> list[list[bool]]:
+            from spacy.attrs import IS_PUNCT, ORTH
+            from spacy.strings import get_string_id
+
+            ends = np.array([get_string_id(c) for c in self.punct_chars], dtype=np.uint64)
+            guesses = []
+            for doc in docs:
+                if not len(doc):
+                    guesses.append([])
+                    continue
+                columns = doc.to_array([ORTH, IS_PUNCT])
+                ending = np.isin(columns[:, 0], ends)
+                words = np.flatnonzero(~ending & (columns[:, 1] == 0))
+                seen = np.cumsum(ending)[words]
+                after_end = np.diff(seen, prepend=0) > 0
+                starts = np.zeros(len(doc), dtype=bool)
+                starts[0] = True
+                starts[words[after_end]] = True
+                guesses.append(starts.tolist())
+            return guesses
+
+    return PunctuationSentences
 
 
 class DefinitionFinder:
@@ -274,19 +321,32 @@ class DefinitionFinder:
         from spacy.matcher import Matcher
 
         from corpus.finding.detector import load_detector
+        from corpus.nlp import lemma_lookup
 
         if not terms:
             raise ValueError("defcode_definitions needs at least one term of the concept")
         self.terms = list(terms)
         self.detector = detector
         self._detector = load_detector(detector or None)
-        self.term_matcher = Matcher(nlp.vocab)
+        strings = nlp.vocab.strings
         self.form_matcher = Matcher(nlp.vocab)
+        self.row_matcher = Matcher(nlp.vocab)
+        self._term_words: list[tuple[list[int], np.ndarray]] = []
         for term in _term_patterns(terms):
-            self.term_matcher.add("term", [term])
+            *head, last = term
+            words = [strings.add(word["LOWER"]) for word in head]
+            lasts = np.array([strings.add(w) for w in last["LOWER"]["IN"]], dtype=np.uint64)
+            self._term_words.append((words, lasts))
             for rule, patterns in _form_patterns(term).items():
                 self.form_matcher.add(rule, patterns)
         self.form_matcher.add("table_apposition", [_TABLE_ROW])
+        self.row_matcher.add("table_apposition", [_TABLE_ROW])
+        self._strings = strings
+        self._lemma_table = lemma_lookup()
+        self._lemmas: dict[int, int] = {}
+        self._not_subject = {strings.add(word) for word in _NOT_SUBJECT}
+        self._notions = {strings.add(word) for word in _NOTIONS}
+        self._of, self._hyphen, self._paren = (strings.add(w) for w in ("of", "-", "("))
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -316,35 +376,116 @@ class DefinitionFinder:
         return docs
 
     def _candidates(self, doc: Doc) -> list[tuple[Span, str]]:
+        """The sentences that name the concept, or are table rows, with their strongest form.
+
+        Token attributes are read as arrays. The forms are matched within the
+        sentences that name a term or may be a table row, not over the whole
+        doc: a form must lie within one sentence, and matches do not depend on
+        tokens outside it.
+        """
+        from spacy.attrs import IS_SPACE, IS_TITLE, LOWER, ORTH, SENT_START, SPACY
+
+        if not len(doc):
+            return []
+        columns = doc.to_array([LOWER, ORTH, SENT_START, IS_SPACE, IS_TITLE, SPACY])
+        lower, orth = columns[:, 0], columns[:, 1]
+        starts = columns[:, 2] == 1
+        starts[0] = True
+        bounds = [*np.flatnonzero(starts).tolist(), len(doc)]
+        number_of = np.cumsum(starts) - 1
+        words = np.flatnonzero(columns[:, 3] == 0)
+        # Each sentence's first and last word (not white space), -1 when it has none.
+        first = np.full(len(bounds) - 1, -1)
+        last = np.full(len(bounds) - 1, -1)
+        if len(words):
+            holds, at = np.unique(number_of[words], return_index=True)
+            first[holds] = words[at]
+            ends = np.searchsorted(words, bounds[1:], side="left") - 1
+            last[holds] = words[ends[holds]]
+        mentions = set(number_of[self._term_starts(lower)].tolist())
+        # A table row may name no term: a title-case first word and a "(" are needed.
+        parens = np.unique(number_of[orth == self._paren])
+        titled = parens[(first[parens] >= 0) & (columns[first[parens].clip(0), 4] == 1)]
+        rows = [n for n in titled.tolist() if n not in mentions]
+        self._set_lemmas(doc, orth, [(bounds[n], bounds[n + 1]) for n in sorted(mentions)])
         names = doc.vocab.strings
-        sentences = list(doc.sents)
-        index = [0] * len(doc)
-        for number, sentence in enumerate(sentences):
-            index[sentence.start : sentence.end] = [number] * len(sentence)
-        mentions = {index[start] for _, start, _ in self.term_matcher(doc)}
         rules: dict[int, str] = {}
-        for match_id, start, end in self.form_matcher(doc):
-            rule, number = names[match_id], index[start]
-            if index[end - 1] != number:
-                continue
-            sentence = sentences[number]
-            if rule == "table_apposition":
-                if start != _trim(sentence).start or len(sentence) - (end - start) < 5:
+        searched = [(n, self.form_matcher) for n in sorted(mentions)]
+        searched += [(n, self.row_matcher) for n in rows]
+        for number, matcher in sorted(searched):
+            begin, stop = bounds[number], bounds[number + 1]
+            for match_id, start, end in matcher(doc[begin:stop], allow_missing=True):
+                rule, start, end = names[match_id], begin + start, begin + end
+                if rule == "table_apposition":
+                    if start != first[number] or (stop - begin) - (end - start) < 5:
+                        continue
+                    mentions.add(number)
+                elif (rule in _SUBJECT_RULES and not self._is_subject(columns, begin, start)) or (
+                    rule == "we_define"
+                    and start > 0
+                    and orth[start - 1] == self._hyphen
+                    and not columns[start - 1, 5]
+                ):
                     continue
-                mentions.add(number)
-            elif (rule in _SUBJECT_RULES and not _is_subject(doc, start, sentence)) or (
-                rule == "we_define" and _ends_compound(doc, start)
-            ):
+                best = rules.get(number)
+                if best is None or RULE_WEIGHTS[rule] > RULE_WEIGHTS[best]:
+                    rules[number] = rule
+        return [
+            (doc[first[n] : last[n] + 1], rules.get(n, "detector"))
+            for n in sorted(mentions)
+            if first[n] >= 0
+        ]
+
+    def _term_starts(self, lower: np.ndarray) -> np.ndarray:
+        """The token positions where a term starts, as the term patterns match them."""
+        found = []
+        for head, lasts in self._term_words:
+            size = len(lower) - len(head)
+            if size <= 0:
                 continue
-            best = rules.get(number)
-            if best is None or RULE_WEIGHTS[rule] > RULE_WEIGHTS[best]:
-                rules[number] = rule
-        candidates = []
-        for number in sorted(mentions):
-            span = _trim(sentences[number])
-            if span is not None:
-                candidates.append((span, rules.get(number, "detector")))
-        return candidates
+            hit = np.isin(lower[len(head) :], lasts)
+            for offset, word in enumerate(head):
+                hit &= lower[offset : offset + size] == word
+            found.append(np.flatnonzero(hit))
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+    def _set_lemmas(self, doc: Doc, orth: np.ndarray, ranges: list[tuple[int, int]]) -> None:
+        """Give the tokens in ``ranges`` the lemmas of spaCy's lookup lemmatizer.
+
+        The lemma of a word is the lookup table's entry for the word as written,
+        else the word itself; only the forms' ``LEMMA`` patterns read them.
+        """
+        from spacy.attrs import LEMMA
+
+        if not ranges:
+            return
+        lemmas = doc.to_array(LEMMA)
+        for begin, end in ranges:
+            lemmas[begin:end] = [self._lemma(word) for word in orth[begin:end].tolist()]
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+
+    def _lemma(self, orth: int) -> int:
+        lemma = self._lemmas.get(orth)
+        if lemma is None:
+            word = self._strings[orth]
+            lemma = self._lemmas[orth] = self._strings.add(self._lemma_table.get(orth, word))
+        return lemma
+
+    def _is_subject(self, columns: np.ndarray, begin: int, start: int) -> bool:
+        """Whether the term starting at token ``start`` may head its sentence's subject.
+
+        Not when the last word before it, in the sentence, shows it is not the
+        subject ("the development of clusters"), unless that word is "of" after
+        a notion ("the notion of clusters").
+        """
+        before = (begin + np.flatnonzero(columns[begin:start, 3] == 0)).tolist()
+        if not before or int(columns[before[-1], 0]) not in self._not_subject:
+            return True
+        return (
+            int(columns[before[-1], 0]) == self._of
+            and len(before) > 1
+            and int(columns[before[-2], 0]) in self._notions
+        )
 
 
 _SUBJECT_RULES = frozenset(RULE_WEIGHTS) - {
@@ -353,24 +494,6 @@ _SUBJECT_RULES = frozenset(RULE_WEIGHTS) - {
     "table_apposition",
     "based_on_idea",
 }
-
-
-def _ends_compound(doc: Doc, start: int) -> bool:
-    """Whether the token at ``start`` ends a hyphenated word: "pre-defined" is an adjective."""
-    return start > 0 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_
-
-
-def _is_subject(doc: Doc, start: int, sentence: Span) -> bool:
-    """Whether the term starting at ``start`` may head the sentence's subject."""
-    before = [t for t in doc[sentence.start : start] if not t.is_space]
-    if not before or before[-1].lower_ not in _NOT_SUBJECT:
-        return True
-    return before[-1].lower_ == "of" and len(before) > 1 and before[-2].lower_ in _NOTIONS
-
-
-def _trim(sentence: Span) -> Span | None:
-    words = [t.i for t in sentence if not t.is_space]
-    return sentence.doc[words[0] : words[-1] + 1] if words else None
 
 
 def _combine(probability: float, rule: str) -> float:
@@ -386,6 +509,12 @@ def _register() -> None:
     for name in ("definition_score", "definition_rule"):
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
+    if not Language.has_factory("defcode_sentencizer"):
+        Language.factory(
+            "defcode_sentencizer",
+            assigns=["token.is_sent_start", "doc.sents"],
+            default_config={"punct_chars": None, "overwrite": False},
+        )(make_sentencizer)
     if not Language.has_factory("defcode_line_breaks"):
         Language.factory("defcode_line_breaks", default_config={"short": 0.7})(make_line_breaks)
     if not Language.has_factory("defcode_definitions"):
@@ -397,6 +526,13 @@ def _register() -> None:
 def make_line_breaks(nlp: Language, name: str, short: float) -> LineBreaks:
     """spaCy factory of ``defcode_line_breaks``."""
     return LineBreaks(short)
+
+
+def make_sentencizer(
+    nlp: Language, name: str, punct_chars: list[str] | None, overwrite: bool
+) -> Any:
+    """spaCy factory of ``defcode_sentencizer``: a :class:`PunctuationSentences`."""
+    return _sentencizer_class()(name, punct_chars=punct_chars, overwrite=overwrite)
 
 
 def make_definition_finder(
@@ -414,7 +550,7 @@ def definition_pipeline(terms: tuple[str, ...], detector: str = "") -> Language:
     --------
     >>> nlp = definition_pipeline(("cluster",))
     >>> nlp.pipe_names
-    ['lemmatizer', 'defcode_line_breaks', 'sentencizer', 'defcode_definitions']
+    ['defcode_line_breaks', 'sentencizer', 'defcode_definitions']
     >>> doc = nlp("Results are shown below. A cluster is defined as a group of firms.")
     >>> [(s.text, s._.definition_rule) for s in doc.spans["definitions"]]
     [('A cluster is defined as a group of firms.', 'defined_as')]
@@ -426,15 +562,13 @@ def definition_pipeline(terms: tuple[str, ...], detector: str = "") -> Language:
 
     _register()
     # The vocabulary and lemma table of the process's shared pipeline, which the
-    # detector and the term forms use too: loading the table again took 0.35 s.
+    # detector, the term forms and the finder's lemmas use too.
     base = blank_english()
     nlp = spacy.blank("en", vocab=base.vocab)
     for abbreviation in _ABBREVIATIONS:
         nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
-    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    lemmatizer.initialize(lookups=base.get_pipe("lemmatizer").lookups)
     nlp.add_pipe("defcode_line_breaks")
-    nlp.add_pipe("sentencizer", config={"overwrite": False})
+    nlp.add_pipe("defcode_sentencizer", name="sentencizer", config={"overwrite": False})
     nlp.add_pipe("defcode_definitions", config={"terms": list(terms), "detector": detector})
     return nlp
 
