@@ -213,7 +213,9 @@ def test_any_exception_while_reading_a_file_is_that_files_failure(tmp_path, monk
     monkeypatch.setattr(
         children,
         "process_pool",
-        lambda: ProcessPoolExecutor(1, mp_context=fork, initializer=children._die_with_parent),
+        lambda workers=1: ProcessPoolExecutor(
+            workers, mp_context=fork, initializer=children._die_with_parent
+        ),
     )
     for name in ("a", "odd", "b"):
         (tmp_path / f"{name}.txt").write_text(f"A cluster is a group of firms ({name}).\n")
