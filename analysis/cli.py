@@ -17,6 +17,7 @@ import typer
 from analysis.cli_help import UnixHelpGroup
 from analysis.exits import codebook_or_exit, fail, note, store_codebook_or_exit, store_or_exit
 from analysis.qda_commands import qda_app
+from analysis.scan_command import scan
 
 if TYPE_CHECKING:
     from coding.codebook import Codebook
@@ -887,6 +888,7 @@ codings_app = typer.Typer(
     help="The coding store: items, coders' decisions, their history and adjudication.",
     no_args_is_help=True,
 )
+app.command()(scan)
 app.add_typer(codings_app, name="codings")
 app.add_typer(qda_app, name="qda")
 StoreOption = Annotated[
