@@ -68,8 +68,8 @@ def scan(
     ] = 0.5,
     partition_size: Annotated[
         str,
-        typer.Option("--partition-size", help="Input bytes per partition, e.g. 4MB or 500kB."),
-    ] = "4MB",
+        typer.Option("--partition-size", help="Input bytes per partition, e.g. 1MB or 500kB."),
+    ] = "1MB",
     force: Annotated[bool, typer.Option("--force", help="Replace the --out folder.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:

@@ -50,8 +50,8 @@ if TYPE_CHECKING:
 
 #: File name suffixes scan reads; a folder is read as the Parquet files in it.
 SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-#: Bytes of input per partition, by default: a few thousand abstracts.
-PARTITION_SIZE = 4_000_000
+#: Bytes of input per partition, by default: about a thousand abstracts.
+PARTITION_SIZE = 1_000_000
 #: The columns of every candidate row, before the proposals' columns.
 CANDIDATE_COLUMNS = ["doc", "start", "end", "text", "score", "rule"]
 
