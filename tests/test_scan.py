@@ -230,3 +230,16 @@ def test_two_worker_processes_write_the_rows_of_one(client, sample, tmp_path):
     assert "workers' peak memory" in result.stdout
     assert sorted(p.name for p in two.iterdir()) == sorted(p.name for p in one.iterdir())
     pd.testing.assert_frame_equal(read_scan(two), read_scan(one))
+
+
+def test_a_running_scheduler_is_used_through_the_command_line(client, tmp_path):
+    source = write_csv(tmp_path / "records.csv", records(30, seed=5))
+    mine = tmp_path / "mine"
+    scan([source], mine, client=client)
+    out = tmp_path / "found"
+    address = client.scheduler.address
+    result = runner.invoke(app, ["scan", str(source), "--out", str(out), "--scheduler", address])
+    assert result.exit_code == 0, result.output
+    assert "from 30 record(s) in 1 partition(s)" in result.stdout
+    assert "peak memory" not in result.stdout
+    pd.testing.assert_frame_equal(read_scan(out), read_scan(mine))
