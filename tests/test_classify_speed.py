@@ -18,7 +18,7 @@ from coding.model import classify_file, load_model
 from coding.proposals import _percent, _percents, propose
 from coding.tfidf import transform_many
 from corpus.formulas import TRIGGERS, neutralise, neutralise_frame, restore, restore_frame
-from corpus.nlp import lemma_strings
+from corpus.nlp import blank_english, lemma_lookup, lemma_strings
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "data" / "classify_regression"
@@ -130,3 +130,22 @@ def test_formula_frames_change_the_cells_their_functions_change():
             for column in ("text", "typed"):
                 assert changed[column].tolist() == [one(v) for v in frame[column]]
             assert changed["number"].tolist() == list(range(n))
+
+
+def test_lemma_strings_are_those_of_the_english_tokenizer():
+    """The lean vocabulary tokenizes as English's: each text alone, token by token."""
+    rng = random.Random(25)
+    alphabet = [*"aZé1.,;:'\"()[]-/&%$@#!? \t\nΣİ\u0131\u2019\u201c\u2026", "e.g.", "U.S.", "can't"]
+    alphabet += ["1am", "3a.m.", "10km", ":)", "C++", "http://x.org", "don't", "variant 1234."]
+    texts = pd.read_csv(FIXTURE / "definitions.csv")["definition"].tolist() + ODD
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(500)]
+    english, table = blank_english(), lemma_lookup()
+    expected = [
+        " ".join(
+            table.get(token.lower) or token.lower_
+            for token in english.tokenizer(text)
+            if not (token.is_punct or token.is_space)
+        )
+        for text in texts
+    ]
+    assert lemma_strings(texts) == expected
