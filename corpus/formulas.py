@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 from pandas.api.types import is_object_dtype
 
@@ -55,22 +56,32 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     Columns of numbers, booleans or dates are left as they are.
     """
-    return _map_text(frame, neutralise)
+    return _map_text(frame, neutralise, "'" + TRIGGERS)
 
 
 def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell and column name passed through :func:`restore`."""
-    return _map_text(frame, restore)
+    return _map_text(frame, restore, "'")
 
 
-def _map_text(frame: pd.DataFrame, change: Callable[[str], str]) -> pd.DataFrame:
-    """``frame`` with ``change`` applied to each text cell and column name."""
+def _map_text(frame: pd.DataFrame, change: Callable[[str], str], starts: str) -> pd.DataFrame:
+    """``frame`` with ``change`` applied to each text cell and column name.
+
+    ``change`` leaves alone every text that does not start with one of ``starts``:
+    only the cells that do are passed to it, found for a whole column at once.
+    """
     names = [change(name) if isinstance(name, str) else name for name in frame.columns]
     changed = {}
     for position, dtype in enumerate(frame.dtypes):
         if is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype):
-            values = frame.iloc[:, position].tolist()
-            new = [change(value) if isinstance(value, str) else value for value in values]
+            column = frame.iloc[:, position]
+            may = np.flatnonzero(column.str[:1].isin(list(starts)).to_numpy(dtype=bool))
+            if not len(may):
+                continue
+            values = column.tolist()
+            new = list(values)
+            for row in may.tolist():
+                new[row] = change(values[row])
             if new != values:
                 changed[position] = new
     if not changed and names == list(frame.columns):

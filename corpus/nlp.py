@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
 
 _BATCH = 1000
 
@@ -57,6 +58,38 @@ def lemma_lookup() -> Mapping[int, str]:
     return MappingProxyType(_lemma_table())
 
 
+@cache
+def _lemma_tokenizer() -> Tokenizer:
+    """:func:`blank_english`'s tokenizer over a vocabulary that computes only what
+    :func:`lemma_strings` reads.
+
+    Each new word becomes a lexeme, and English computes a dozen attributes of
+    it (shape, affixes, whether it looks like a number or a URL...) in Python:
+    most of the time tokenizing text full of new words took. This vocabulary
+    computes the lower-case form and the punctuation and space flags, with
+    English's functions; the tokenizer has English's rules, so the tokens are
+    the same.
+    """
+    from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
+    from spacy.tokenizer import Tokenizer
+    from spacy.vocab import Vocab
+
+    english = blank_english()
+    getters = english.vocab.lex_attr_getters
+    vocab = Vocab(lex_attr_getters={attr: getters[attr] for attr in (LOWER, IS_PUNCT, IS_SPACE)})
+    tokenizer = english.tokenizer
+    return Tokenizer(
+        vocab,
+        rules=tokenizer.rules,
+        prefix_search=tokenizer.prefix_search,
+        suffix_search=tokenizer.suffix_search,
+        infix_finditer=tokenizer.infix_finditer,
+        token_match=tokenizer.token_match,
+        url_match=tokenizer.url_match,
+        faster_heuristics=tokenizer.faster_heuristics,
+    )
+
+
 def lemma_strings(texts: Iterable[str]) -> list[str]:
     """Each text as its lower-case lemmas joined by single spaces.
 
@@ -76,14 +109,14 @@ def lemma_strings(texts: Iterable[str]) -> list[str]:
     import numpy as np
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER
 
-    nlp = blank_english()
-    table, strings = _lemma_table(), nlp.vocab.strings
+    tokenizer = _lemma_tokenizer()
+    table, strings = _lemma_table(), tokenizer.vocab.strings
     texts = [str(t) for t in texts]
     out: list[str] = []
     for first in range(0, len(texts), _BATCH):
         batch = texts[first : first + _BATCH]
         starts = np.cumsum([0, *(len(t) + 1 for t in batch[:-1])])
-        tokens = nlp.tokenizer("\n".join(batch)).to_array([LOWER, IS_PUNCT, IS_SPACE, IDX])
+        tokens = tokenizer("\n".join(batch)).to_array([LOWER, IS_PUNCT, IS_SPACE, IDX])
         tokens = tokens[(tokens[:, 1] == 0) & (tokens[:, 2] == 0)]
         words, word_of_token = np.unique(tokens[:, 0], return_inverse=True)
         lemmas = [table.get(h) or strings[h] for h in words.tolist()]

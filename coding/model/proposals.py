@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,12 @@ from corpus.nlp import lemma_strings
 
 
 def propose(
-    model: DefinitionClassifier, X: Any, n_terms: int = 3, *, lemmas: list[str] | None = None
+    model: DefinitionClassifier,
+    X: Any,
+    n_terms: int = 3,
+    *,
+    lemmas: list[str] | None = None,
+    words: Any = None,
 ) -> pd.DataFrame:
     """Propose a code for each definition and say why.
 
@@ -33,6 +39,8 @@ def propose(
         How many terms to report.
     lemmas : list of str, optional
         ``corpus.nlp.lemma_strings(X)``, when the caller has it already.
+    words : sparse matrix, optional
+        ``model.words_.transform(lemmas)``, when the caller has it already.
 
     Returns
     -------
@@ -45,7 +53,7 @@ def propose(
         (cosine, lemma TF-IDF) and ``reason``, all of it in one sentence.
     """
     lemmas = lemma_strings(_texts(X)) if lemmas is None else lemmas
-    words = model.words_.transform(lemmas)
+    words = model.words_.transform(lemmas) if words is None else words
     features = model._features(lemmas, words)
     probs = model.probabilities(features)
     ranked = np.argsort(-probs, axis=1)
@@ -78,9 +86,9 @@ def propose(
             "nearest_similarity": similarity[rows, nearest] if similarity.size else 0.0,
         }
     )
-    out["reason"] = [
-        _reason(*row) for row in zip(*(out[c].tolist() for c in _REASON_COLUMNS), strict=True)
-    ]
+    percents = {c: _percents(out[c].to_numpy(dtype=float)) for c in _PERCENT_COLUMNS}
+    columns = [percents[c] if c in percents else out[c].tolist() for c in _REASON_COLUMNS]
+    out["reason"] = [_reason_text(*row) for row in zip(*columns, strict=True)]
     return out
 
 
@@ -126,10 +134,9 @@ def _strongest(
     order = np.lexsort((-push, rows))
     rows, columns = rows[order], columns[order]
     top = np.arange(len(rows)) - np.searchsorted(rows, rows) < n_terms
-    terms: list[list[str]] = [[] for _ in range(n_rows)]
-    for row, column in zip(rows[top].tolist(), columns[top].tolist(), strict=True):
-        terms[row].append(str(names[column]))
-    return terms
+    labels = [str(name) for name in np.asarray(names, dtype=object)[columns[top]].tolist()]
+    bounds = np.searchsorted(rows[top], np.arange(n_rows + 1)).tolist()
+    return [labels[start:end] for start, end in pairwise(bounds)]
 
 
 _REASON_COLUMNS = (
@@ -145,6 +152,9 @@ _REASON_COLUMNS = (
 )
 
 
+_PERCENT_COLUMNS = ("confidence", "runner_up_confidence")
+
+
 def _reason(
     code: str,
     confidence: float,
@@ -156,13 +166,50 @@ def _reason(
     nearest_code: str,
     nearest_similarity: float,
 ) -> str:
+    return _reason_text(
+        code,
+        _percent(confidence),
+        runner_up,
+        _percent(runner_up_confidence),
+        terms,
+        form,
+        nearest,
+        nearest_code,
+        nearest_similarity,
+    )
+
+
+def _reason_text(
+    code: str,
+    confidence: str,
+    runner_up: str,
+    runner_up_confidence: str,
+    terms: list[str],
+    form: list[str],
+    nearest: Any,
+    nearest_code: str,
+    nearest_similarity: float,
+) -> str:
+    """The reason of :func:`_reason`, its two probabilities written as :func:`_percent` does."""
     said = ", ".join(terms) if terms else "no single term stands out"
     shape = f"form: {', '.join(form)}; " if form else ""
     return (
-        f"{_percent(confidence)} {code} over {_percent(runner_up_confidence)} {runner_up}; "
+        f"{confidence} {code} over {runner_up_confidence} {runner_up}; "
         f"terms: {said}; {shape}nearest coded: {nearest} as {nearest_code} "
         f"({nearest_similarity:.2f})"
     )
+
+
+def _percents(probabilities: np.ndarray) -> list[str]:
+    """:func:`_percent` of each probability, all at once.
+
+    ``f"{p:.0%}"`` rounds ``p * 100`` half to even, as :func:`numpy.rint` does.
+    """
+    whole = np.rint(probabilities * 100).astype(np.int64).tolist()
+    high, low = (probabilities >= 0.995).tolist(), (probabilities < 0.005).tolist()
+    return [
+        ">99%" if h else "<1%" if lo else f"{w}%" for w, h, lo in zip(whole, high, low, strict=True)
+    ]
 
 
 def _percent(probability: float) -> str:
