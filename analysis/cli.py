@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from analysis import simulate_command
 from analysis.cli_help import UnixHelpGroup
 from analysis.exits import codebook_or_exit, fail, note, store_codebook_or_exit, store_or_exit
 from analysis.qda_commands import qda_app
@@ -187,18 +188,25 @@ def codebook_init(
     )
 
 
-def _coded(input: Path | None, codebook: Path | None, schemes: list[str] | None, minimum: int):
+def _coded(
+    input: Path | None,
+    codebook: Path | None,
+    schemes: list[str] | None,
+    minimum: int,
+    db: Path | None = None,
+):
     """The codebook, the coded definitions and the schemes to learn, or exit with the error.
 
     Named schemes must all be learnable; of the codebook's (when none are
     named), schemes of several codes per item and those that cannot be
-    learnt from the definitions are left out with a note.
+    learnt from the definitions are left out with a note. With ``db``, the
+    definitions are the store's agreed codes, learnt with its codebook.
     """
     from coding.codebook import load_codebook
     from coding.model import learnable
 
-    book = codebook_or_exit(codebook)
-    if input is None and book.concept != load_codebook().concept:
+    book = _codebook_for(codebook, db) if db is not None else codebook_or_exit(codebook)
+    if input is None and db is None and book.concept != load_codebook().concept:
         fail(
             f"the bundled definitions are coded with the codebook of {load_codebook().concept!r}, "
             f"not {book.concept!r}: give yours with --input (`defcode codings export --agreed` "
@@ -212,11 +220,12 @@ def _coded(input: Path | None, codebook: Path | None, schemes: list[str] | None,
         for name, scheme in book.schemes.items():
             if scheme.multiple:
                 note(f"scheme {name!r} takes several codes per item; it is not learnt")
-    definitions = _agreed(input, None, book, tuple(schemes) if schemes else None)[0]
+    definitions = _agreed(input, db, book, tuple(schemes) if schemes else None)[0]
     problems = {name: learnable(definitions, name, minimum) for name in chosen}
+    source = input or (f"{db} (its agreed codes)" if db else "the bundled definitions")
     for name, problem in problems.items():
         if problem and (schemes or all(problems.values())):
-            fail(f"{input or 'the bundled definitions'}: scheme {name!r}: {problem}")
+            fail(f"{source}: scheme {name!r}: {problem}")
         if problem:
             note(f"scheme {name!r} is left out: {problem}")
     return book, definitions, [name for name in chosen if not problems[name]]
@@ -293,21 +302,32 @@ def train(
     codebook: CodebookOption = None,
     scheme: SchemesOption = None,
     jobs: JobsOption = -1,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Learn from a coding store's agreed codes (adjudicated, else unanimous; "
+            "model proposals never count) instead of --input.",
+        ),
+    ] = None,
 ) -> None:
     """Fit the classifier on coded definitions, one per scheme of the codebook, and save it.
 
     A scheme whose model cannot tell its codes apart (a degenerate fit) is
-    named in a warning; the model is written all the same.
+    named in a warning; the model is written all the same. With --db, the
+    definitions are the store's items with an agreed code in every scheme
+    learnt, and the codebook is the store's.
 
     Examples:
 
         $ defcode train --model model.zip --input coded.csv --codebook codebook.yaml
+        $ defcode train --db review.db --model model.zip
     """
     from coding.model import MIN_DEFINITIONS, save_model
     from coding.model import train as fit
     from corpus.errors import OutputError
 
-    book, definitions, schemes = _coded(input, codebook, scheme, MIN_DEFINITIONS)
+    book, definitions, schemes = _coded(input, codebook, scheme, MIN_DEFINITIONS, db)
     fitted = fit(definitions, book, schemes, n_jobs=jobs)
     try:
         save_model(fitted, model)
@@ -368,6 +388,9 @@ def classify(
     typer.echo(f"wrote {written} proposals to {out}")
 
 
+app.command()(simulate_command.simulate)
+
+
 @app.command()
 def evaluate(
     input: InputOption = None,
@@ -376,7 +399,7 @@ def evaluate(
     json_: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     jobs: JobsOption = -1,
 ) -> None:
-    """Nested leave-one-out evaluation against the majority and TF-IDF+NB baselines.
+    """Nested leave-one-out evaluation against the majority, TF-IDF+LR and codebook-only baselines.
 
     Examples:
 
@@ -1023,14 +1046,27 @@ def codings_propose(
         Path | None, typer.Option("--model", help="A trained model; the bundled one.")
     ] = None,
     codebook: CodebookOption = None,
+    retrain: Annotated[
+        bool,
+        typer.Option(
+            "--retrain",
+            help="Refit on the store's agreed codes so far and re-propose every item not "
+            "agreed on yet (no --model).",
+        ),
+    ] = False,
 ) -> None:
     """Store the model's proposals for every item (source "model").
 
-    The model must have been trained with the store's codebook.
+    The model must have been trained with the store's codebook. With
+    --retrain, a model of a fixed configuration is refit on the agreed codes
+    so far and proposes for every item not yet agreed on; a scheme with fewer
+    coded items than categories is proposed from the codebook alone, and its
+    reasons say so.
 
     Examples:
 
         $ defcode codings propose --db review.db
+        $ defcode codings propose --db review.db --retrain
     """
     from coding import store
     from coding.model import bundled_model_path, load_model
@@ -1038,6 +1074,11 @@ def codings_propose(
 
     conn = store_or_exit(db)
     book = store_codebook_or_exit(conn, db, codebook)
+    if retrain:
+        from analysis.simulate_command import retrain_proposals
+
+        retrain_proposals(conn, db, book, model)
+        return
     try:
         fitted = load_model(model)
         fitted.check_codebook(book, model or bundled_model_path())

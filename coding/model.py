@@ -110,18 +110,22 @@ class Model:
         -------
         pandas.DataFrame
             Columns ``<scheme>, <scheme>_confidence, <scheme>_reason`` for
-            every scheme, one row per text.
+            every scheme, one row per text. A scheme fitted on the codebook
+            alone (``info["notes"]``, see :func:`coding.learning.refit`) says so
+            at the start of each reason.
         """
         from coding.proposals import propose
 
         texts = list(texts)
         lemmas = lemma_strings(texts) if lemmas is None else lemmas
         parts = {}
+        notes = self.info.get("notes", {})
         for scheme, classifier in self.classifiers.items():
             proposal = propose(classifier, texts, lemmas=lemmas)
             parts[scheme] = proposal["code"]
             parts[f"{scheme}_confidence"] = proposal["confidence"].round(4)
-            parts[f"{scheme}_reason"] = proposal["reason"]
+            note = f"{notes[scheme]}: " if scheme in notes else ""
+            parts[f"{scheme}_reason"] = note + proposal["reason"]
         return pd.DataFrame(parts)
 
 
