@@ -2,8 +2,10 @@
 
 Accuracy of the current model on the items not yet coded, by the number
 coded, its mean across runs as a line and its lowest to highest across runs
-as a band; the codebook-only model's accuracy, dashed, for comparison. One
-journal column wide, 8 pt text, Okabe-Ito colours (see :mod:`analysis.figures`).
+as a band; the codebook-only model's accuracy, dashed, for comparison. The
+last points, measured on fewer than :data:`FEWEST` items, are left out: one
+item more or less right swings them by a fifth or more. One journal column
+wide, 8 pt text, Okabe-Ito colours (see :mod:`analysis.figures`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from matplotlib.figure import Figure
 from analysis.figures import _PAD, _PNG_METADATA, COLUMN_WIDTH, OKABE_ITO, _figure, _style
 from corpus.files import atomic_open
 
-__all__ = ["replay_curve", "save_curve"]
+__all__ = ["FEWEST", "replay_curve", "save_curve"]
+
+FEWEST = 5
+"""The fewest items not yet coded that a point of the curve is measured on."""
 
 
 def replay_curve(results: Mapping[str, dict[str, Any]], title: str = "") -> Figure:
@@ -48,10 +53,12 @@ def replay_curve(results: Mapping[str, dict[str, Any]], title: str = "") -> Figu
     if not results:
         raise ValueError("no replay to draw")
     with _style():
-        figure = _figure(COLUMN_WIDTH, 2.0 + (0.2 if title else 0))
+        figure = _figure(COLUMN_WIDTH, 2.4 + (0.2 if title else 0))
         axes = figure.subplots(1, len(results), sharey=True, squeeze=False)[0]
         for ax, (name, result) in zip(axes, results.items(), strict=True):
             curve = pd.DataFrame(result["curve"])
+            n = int(result.get("n", len(curve)))
+            curve = curve[n - curve["coded"] >= min(FEWEST, n)]
             ax.fill_between(
                 curve["coded"],
                 curve["accuracy_low"],
@@ -73,8 +80,9 @@ def replay_curve(results: Mapping[str, dict[str, Any]], title: str = "") -> Figu
             ax.set_xlabel("Definitions coded")
             ax.set_ylim(0, 1)
             ax.set_xlim(0, max(int(curve["coded"].max()), 1))
-        axes[0].set_ylabel("Accuracy on those not yet coded")
-        axes[0].legend(loc="lower right")
+        axes[0].set_ylabel("Accuracy, items not yet coded")
+        handles, labels = axes[0].get_legend_handles_labels()
+        figure.legend(handles, labels, loc="outside lower center", ncols=2)
         if title:
             figure.suptitle(title, fontweight="bold")
     return figure

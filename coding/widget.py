@@ -229,6 +229,7 @@ class CodingSession:
         self.model_info = STORED_MODEL
         self._future: Future | None = None
         self._pending = False
+        self._refit_error = ""
         self._since_refit = 0
         self._shown: set[str] = set()
         self.items = self._load_items()
@@ -396,10 +397,9 @@ class CodingSession:
         try:
             described, proposed = future.result()
         except Exception as exc:  # the coder keeps the proposals shown and is told why
-            self.status.value = (
-                f'<span style="color:#b00020">Refit failed: {html.escape(str(exc))}</span>'
-            )
+            self._refit_error = str(exc)
             return
+        self._refit_error = ""
         proposed = proposed.set_index("id")
         fresh = self.items["id"].isin(proposed.index) & ~self.items["id"].isin(self._shown)
         ids = self.items.loc[fresh, "id"]
@@ -493,10 +493,14 @@ class CodingSession:
 
     def _show(self) -> None:
         self._apply_refit()
+        self.status.value = (
+            f'<span style="color:#b00020">Refit failed: {html.escape(self._refit_error)}</span>'
+            if self._refit_error
+            else ""
+        )
         total = len(self.items)
         self.progress.value = self.n_coded
         self.progress_label.value = f"{self.n_coded} of {total} coded"
-        self.status.value = ""
         self.back_button.disabled = self.position == 0
         self.skip_button.disabled = self.position >= total
         row = self.row
