@@ -163,7 +163,6 @@ def _strongest(
 
 
 _REASON_COLUMNS = (
-    "in_sample",
     "code",
     "confidence",
     "runner_up",
@@ -173,11 +172,11 @@ _REASON_COLUMNS = (
     "nearest",
     "nearest_code",
     "nearest_similarity",
+    "in_sample",
 )
 
 
 def _reason(
-    in_sample: str | None,
     code: str,
     confidence: float,
     runner_up: str,
@@ -187,6 +186,7 @@ def _reason(
     nearest: Any,
     nearest_code: str | None,
     nearest_similarity: float,
+    in_sample: str | None = None,
 ) -> str:
     said = ", ".join(terms) if terms else "no single term stands out"
     shape = f"form: {', '.join(form)}; " if form else ""
