@@ -6,6 +6,8 @@
 - :mod:`analysis.cli.codings`: ``codings items``, ``propose``, ``import``, ``export``,
   ``disagreements``, ``resolve``;
 - :mod:`analysis.cli.model`: ``train``, ``classify``, ``evaluate``;
+- :mod:`analysis.cli.simulate`: ``simulate`` (replay a coded set), and the refit of
+  ``codings propose --retrain``;
 - :mod:`analysis.cli.reliability`: ``reliability``;
 - :mod:`analysis.cli.tables`: ``tables``, ``crosstab``, ``report``;
 - :mod:`analysis.cli.qda`: ``qda export-codebook``, ``import-codebook``, ``export``, ``import``.
@@ -29,6 +31,7 @@ from analysis.cli import scan
 from analysis.cli import codebook
 from analysis.cli import codings
 from analysis.cli import model
+from analysis.cli import simulate
 from analysis.cli import reliability
 from analysis.cli import tables
 from analysis.cli import qda
@@ -45,6 +48,7 @@ __all__ = [
     "qda",
     "reliability",
     "scan",
+    "simulate",
     "tables",
 ]
 

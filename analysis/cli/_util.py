@@ -74,6 +74,17 @@ def store_codebook_or_exit(
     return book
 
 
+def codebook_for_or_exit(codebook: Path | None, db: Path | None) -> Codebook:
+    """With ``db`` the store's codebook (checked against ``codebook``), else ``codebook``'s."""
+    if db is None:
+        return codebook_or_exit(codebook)
+    conn = store_or_exit(db, existing=True)
+    try:
+        return store_codebook_or_exit(conn, db, codebook)
+    finally:
+        conn.close()
+
+
 def store_or_exit(db: Path, *, existing: bool = False) -> sqlite3.Connection:
     """Open the coding store at ``db``, or exit with the error.
 

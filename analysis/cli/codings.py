@@ -179,14 +179,27 @@ def codings_propose(
         Path | None, typer.Option("--model", help="A trained model; the bundled one.")
     ] = None,
     codebook: CodebookOption = None,
+    retrain: Annotated[
+        bool,
+        typer.Option(
+            "--retrain",
+            help="Refit on the store's agreed codes so far and re-propose every item not "
+            "agreed on yet (no --model).",
+        ),
+    ] = False,
 ) -> None:
     """Store the model's proposals for every item (source "model").
 
-    The model must have been trained with the store's codebook.
+    The model must have been trained with the store's codebook. With
+    --retrain, a model of a fixed configuration is refit on the agreed codes
+    so far and proposes for every item not yet agreed on; a scheme with fewer
+    coded items than categories is proposed from the codebook alone, and its
+    reasons say so.
 
     Examples:
 
         $ defcode codings propose --db review.db
+        $ defcode codings propose --db review.db --retrain
     """
     from coding.coders import store
     from coding.model import bundled_model_path, load_model
@@ -194,6 +207,11 @@ def codings_propose(
 
     conn = store_or_exit(db)
     book = store_codebook_or_exit(conn, db, codebook)
+    if retrain:
+        from analysis.cli.simulate import retrain_proposals
+
+        retrain_proposals(conn, db, book, model)
+        return
     try:
         fitted = load_model(model)
         fitted.check_codebook(book, model or bundled_model_path())

@@ -12,6 +12,7 @@ from analysis.cli._util import (
     RawOption,
     agreed_or_exit,
     app,
+    codebook_for_or_exit,
     codebook_or_exit,
     fail,
     note,
@@ -49,18 +50,25 @@ JobsOption = Annotated[
 ]
 
 
-def _coded(input: Path | None, codebook: Path | None, schemes: list[str] | None, minimum: int):
+def _coded(
+    input: Path | None,
+    codebook: Path | None,
+    schemes: list[str] | None,
+    minimum: int,
+    db: Path | None = None,
+):
     """The codebook, the coded definitions and the schemes to learn, or exit with the error.
 
     Named schemes must all be learnable; of the codebook's (when none are
     named), schemes of several codes per item and those that cannot be
-    learnt from the definitions are left out with a note.
+    learnt from the definitions are left out with a note. With ``db``, the
+    definitions are the store's agreed codes, learnt with its codebook.
     """
     from coding.codebook import load_codebook
     from coding.model import learnable
 
-    book = codebook_or_exit(codebook)
-    if input is None and book.concept != load_codebook().concept:
+    book = codebook_for_or_exit(codebook, db) if db is not None else codebook_or_exit(codebook)
+    if input is None and db is None and book.concept != load_codebook().concept:
         fail(
             f"the bundled definitions are coded with the codebook of {load_codebook().concept!r}, "
             f"not {book.concept!r}: give yours with --input (`defcode codings export --agreed` "
@@ -74,11 +82,12 @@ def _coded(input: Path | None, codebook: Path | None, schemes: list[str] | None,
         for name, scheme in book.schemes.items():
             if scheme.multiple:
                 note(f"scheme {name!r} takes several codes per item; it is not learnt")
-    definitions = agreed_or_exit(input, None, book, tuple(schemes) if schemes else None)[0]
+    definitions = agreed_or_exit(input, db, book, tuple(schemes) if schemes else None)[0]
     problems = {name: learnable(definitions, name, minimum) for name in chosen}
+    source = input or (f"{db} (its agreed codes)" if db else "the bundled definitions")
     for name, problem in problems.items():
         if problem and (schemes or all(problems.values())):
-            fail(f"{input or 'the bundled definitions'}: scheme {name!r}: {problem}")
+            fail(f"{source}: scheme {name!r}: {problem}")
         if problem:
             note(f"scheme {name!r} is left out: {problem}")
     return book, definitions, [name for name in chosen if not problems[name]]
@@ -91,21 +100,32 @@ def train(
     codebook: CodebookOption = None,
     scheme: SchemesOption = None,
     jobs: JobsOption = -1,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Learn from a coding store's agreed codes (adjudicated, else unanimous; "
+            "model proposals never count) instead of --input.",
+        ),
+    ] = None,
 ) -> None:
     """Fit the classifier on coded definitions, one per scheme of the codebook, and save it.
 
     A scheme whose model cannot tell its codes apart (a degenerate fit) is
-    named in a warning; the model is written all the same.
+    named in a warning; the model is written all the same. With --db, the
+    definitions are the store's items with an agreed code in every scheme
+    learnt, and the codebook is the store's.
 
     Examples:
 
         $ defcode train --model model.zip --input coded.csv --codebook codebook.yaml
+        $ defcode train --db review.db --model model.zip
     """
     from coding.model import MIN_DEFINITIONS, save_model
     from coding.model import train as fit
     from corpus.errors import OutputError
 
-    book, definitions, schemes = _coded(input, codebook, scheme, MIN_DEFINITIONS)
+    book, definitions, schemes = _coded(input, codebook, scheme, MIN_DEFINITIONS, db)
     fitted = fit(definitions, book, schemes, n_jobs=jobs)
     try:
         save_model(fitted, model)
@@ -174,7 +194,7 @@ def evaluate(
     json_: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     jobs: JobsOption = -1,
 ) -> None:
-    """Nested leave-one-out evaluation against the majority and TF-IDF+NB baselines.
+    """Nested leave-one-out evaluation against the majority, TF-IDF+LR and codebook-only baselines.
 
     Examples:
 

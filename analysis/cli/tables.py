@@ -18,15 +18,14 @@ from analysis.cli._util import (
     RawOption,
     agreed_or_exit,
     app,
+    codebook_for_or_exit,
     codebook_or_exit,
     fail,
     progress_bar,
-    store_codebook_or_exit,
-    store_or_exit,
 )
 
 if TYPE_CHECKING:
-    from coding.codebook import Codebook
+    pass
 
 
 class TableFormat(StrEnum):
@@ -175,7 +174,7 @@ def report(
     from coding.model import load_model
     from corpus.errors import InputError
 
-    book = _codebook_for(codebook, db)
+    book = codebook_for_or_exit(codebook, db)
     _bib_or_exit(bib)
     schemes = tuple(single_schemes(book))
     if input is not None:
@@ -239,17 +238,6 @@ def _bibliography(bib: Path | None, conn):
         yield path if write_store_bibliography(conn, path) else None
 
 
-def _codebook_for(codebook: Path | None, db: Path | None) -> Codebook:
-    """With --db the store's codebook (checked against --codebook), else --codebook's."""
-    if db is None:
-        return codebook_or_exit(codebook)
-    conn = store_or_exit(db, existing=True)
-    try:
-        return store_codebook_or_exit(conn, db, codebook)
-    finally:
-        conn.close()
-
-
 @app.command()
 def crosstab(
     rows: Annotated[
@@ -290,7 +278,7 @@ def crosstab(
     from analysis.tables import is_bundled
     from corpus.errors import InputError
 
-    book = _codebook_for(codebook, db)
+    book = codebook_for_or_exit(codebook, db)
     _bib_or_exit(bib)
     if rows is None or columns is None:
         others = [n for n in single_schemes(book) if n != rows]

@@ -2,6 +2,7 @@
 
 - :mod:`coding.coders.store`: items to code and every decision about them (SQLite);
 - :mod:`coding.coders.widget`: a Jupyter widget that codes one item at a time;
+- :mod:`coding.coders.retraining`: refit on the agreed codes so far, propose for the rest;
 - :mod:`coding.coders.reliability`: Krippendorff's alpha, Fleiss' and Cohen's kappa,
   Gwet's AC1.
 
@@ -9,4 +10,4 @@ The submodules are imported when used (``from coding.coders import store``), so
 that the store does not load the widget's ipywidgets.
 """
 
-__all__ = ["reliability", "store", "widget"]
+__all__ = ["reliability", "retraining", "store", "widget"]

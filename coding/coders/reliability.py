@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
+from coding.intervals import percentile_interval
 from corpus.errors import InputError
 from corpus.formulas import restore_frame
 from corpus.records import check_cells
@@ -38,7 +39,6 @@ from corpus.records import check_cells
 __all__ = [
     "pairwise_kappa",
     "per_category",
-    "percentile_interval",
     "read_ratings",
     "reliability",
     "reliability_matrix",
@@ -408,16 +408,6 @@ def _alpha(
     draws = (alpha(paired[rng.integers(0, len(paired), len(paired))]) for _ in range(n_boot))
     low, high = percentile_interval(np.fromiter(draws, float, n_boot))
     return estimate, None if np.isnan(low) else [low, high]
-
-
-def percentile_interval(draws: np.ndarray) -> tuple[float, float]:
-    """The 95% percentile interval of bootstrap draws: their 2.5th and 97.5th
-    percentiles, over the draws with a finite value (NaN if fewer than two)."""
-    finite = draws[np.isfinite(draws)]
-    if len(finite) < 2:
-        return np.nan, np.nan
-    low, high = np.percentile(finite, [2.5, 97.5])
-    return float(low), float(high)
 
 
 def _plain(value: Any) -> float | None:

@@ -483,11 +483,18 @@ def proposals(conn: sqlite3.Connection, scheme: str) -> pd.DataFrame:
     return frame[["item", "value", "confidence", "note"]].rename(columns={"note": "reason"})
 
 
-def store_proposals(conn: sqlite3.Connection, model: Model, concept: str | None = None) -> int:
+def store_proposals(
+    conn: sqlite3.Connection,
+    model: Model,
+    concept: str | None = None,
+    *,
+    uncoded_only: bool = False,
+) -> int:
     """Run ``model`` over the items and store what changed as ``model`` decisions.
 
     A proposal equal to the model's current one (same value and confidence)
-    is not stored again.
+    is not stored again. With ``uncoded_only``, items with an agreed value
+    in a scheme (:func:`consensus`) get no proposal in it.
 
     Returns
     -------
@@ -501,6 +508,7 @@ def store_proposals(conn: sqlite3.Connection, model: Model, concept: str | None 
     rows, confidences = [], []
     for scheme in model.classifiers:
         known = proposals(conn, scheme).set_index("item")
+        settled = set(consensus(conn, scheme).index) if uncoded_only else set()
         for item, value, confidence, reason in zip(
             todo["id"],
             proposed[scheme],
@@ -508,6 +516,8 @@ def store_proposals(conn: sqlite3.Connection, model: Model, concept: str | None 
             proposed[f"{scheme}_reason"],
             strict=True,
         ):
+            if item in settled:
+                continue
             if item in known.index and (known.at[item, "value"], known.at[item, "confidence"]) == (
                 value,
                 confidence,

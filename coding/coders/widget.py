@@ -10,6 +10,12 @@ coder has not coded yet.
 
 The widget only calls library functions: everything it does can be done (and
 is tested) through its Python API.
+
+With ``learn=True`` the session refits a model on the codes agreed so far
+(:func:`coding.model.learning.refit`) in a background thread after every ``every``
+decisions, and the items not yet shown get its proposals; a click is stored
+at once whether or not a fit is running, and the fit reads the store through
+a connection of its own.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import html
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,8 +38,10 @@ from corpus.errors import InputError
 
 __all__ = ["CodingSession", "highlight"]
 
-Order = Literal["document", "confidence"]
-ORDERS = ("document", "confidence")
+Order = Literal["document", "confidence", "uncertain", "confident"]
+ORDERS = ("document", "confidence", "uncertain", "confident")
+#: Who proposed the items whose proposals come from the store.
+STORED_MODEL = "the model whose proposals the store holds (`defcode codings propose`)"
 CODE_CLASS = "defcode-code"
 _PROPOSED_STYLE = "info"
 _CODED_STYLE = "success"
@@ -103,23 +113,32 @@ class CodingSession:
     scheme : str, optional
         The codebook's scheme to code; its first scheme of one code per item
         when omitted.
-    order : {"document", "confidence"}, default="document"
+    order : {"document", "uncertain", "confident", "confidence"}, default="document"
         ``"document"`` shows items by document, page and position;
-        ``"confidence"`` shows the model's least confident proposals first and
-        items without a proposal last.
+        ``"uncertain"`` (or ``"confidence"``) shows the model's least confident
+        proposals first, ``"confident"`` its most confident first (for quick
+        confirmation); items without a proposal come last. With ``learn``, the
+        items not yet shown are ordered again after every refit.
     codebook : Codebook, optional
         The codebook the store records (see :func:`coding.coders.store.store_codebook`),
         or the bundled cluster codebook for a store that records none, when
         omitted; one that differs from the store's is refused.
     concept : str, optional
         Whose items to code; the codebook's concept when omitted.
+    learn : bool, default=False
+        Refit the model in the background on the codes agreed so far (see
+        :func:`coding.model.learning.refit`) when the session opens and after every
+        ``every`` decisions, and propose anew for the items not yet shown.
+    every : int, default=3
+        Decisions between refits.
 
     Attributes
     ----------
     items : pandas.DataFrame
         The items in coding order: ``id, concept, text, doc, page, start, end,
-        origin, proposal, confidence, reason`` (the last three empty where the
-        model proposed nothing).
+        origin, proposal, confidence, reason, model`` (the proposal's three
+        empty where the model proposed nothing; ``model`` says which model
+        proposed: trained on how many coded items, when).
     position : int
         The index in ``items`` of the item shown; ``len(items)`` once past the
         last one.
@@ -129,6 +148,8 @@ class CodingSession:
         A note stored with the next decision.
     back_button, skip_button : ipywidgets.Button
         Move without recording.
+    model_info : str
+        Which model the latest proposals come from.
     location, text, proposal, status : ipywidgets.HTML
         The item's document and page; its text, terms marked; the model's
         proposal and the coder's own code; the last error, if any.
@@ -166,7 +187,10 @@ class CodingSession:
         order: Order = "document",
         codebook: Codebook | None = None,
         concept: str | None = None,
+        learn: bool = False,
+        every: int = 3,
     ) -> None:
+        self._executor: ThreadPoolExecutor | None = None
         if order not in ORDERS:
             raise ValueError(f"order={order!r} is not one of {', '.join(map(repr, ORDERS))}")
         if not str(coder).strip() or str(coder).strip() == store.MODEL_CODER:
@@ -191,8 +215,24 @@ class CodingSession:
             )
         self.scheme = self._scheme.name
         self.coder = str(coder).strip()
-        self.order = order
+        self.order = "uncertain" if order == "confidence" else order
         self.concept = concept or self.codebook.concept
+        self.learn, self.every = bool(learn), int(every)
+        if self.learn and self.every < 1:
+            self.close()
+            raise ValueError(f"every == {every}, must be >= 1")
+        self._path = _database_file(self.conn) if self.learn else None
+        if self.learn and not self._path:
+            self.close()
+            raise ValueError(
+                "learn=True needs a store in a file: the refit opens its own connection"
+            )
+        self.model_info = STORED_MODEL
+        self._future: Future | None = None
+        self._pending = False
+        self._refit_error = ""
+        self._since_refit = 0
+        self._shown: set[str] = set()
         self.items = self._load_items()
         if self.items.empty:
             where = db if self._owns_conn else "the store"
@@ -204,6 +244,9 @@ class CodingSession:
         self._coded = self._load_coded()
         self._build()
         self.position = self._next_uncoded(-1)
+        if self.learn:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="defcode-refit")
+            self._start_refit()
         self._show()
 
     # -- state ---------------------------------------------------------------
@@ -214,8 +257,14 @@ class CodingSession:
             columns={"item": "id", "value": "proposal"}
         )
         frame = frame.merge(proposed, on="id", how="left")
-        if self.order == "confidence":
-            frame = frame.sort_values("confidence", na_position="last", kind="stable")
+        frame["model"] = [None if pd.isna(p) else STORED_MODEL for p in frame["proposal"]]
+        if self.order in ("uncertain", "confident"):
+            frame = frame.sort_values(
+                "confidence",
+                ascending=self.order == "uncertain",
+                na_position="last",
+                kind="stable",
+            )
         return frame.reset_index(drop=True)
 
     def _load_coded(self) -> dict[str, tuple[str, str]]:
@@ -277,6 +326,9 @@ class CodingSession:
         )
         self._coded[item] = (self._scheme.normalize(value), note)
         self.position = self._next_uncoded(self.position)
+        self._since_refit += 1
+        if self.learn and self._since_refit >= self.every:
+            self._start_refit()
         self._show()
         return seq
 
@@ -291,11 +343,93 @@ class CodingSession:
         self._show()
 
     def close(self) -> None:
-        """Close the widget, and the store if the session opened it."""
+        """Close the widget, and the store if the session opened it; a running refit is
+        left to finish (its results are not used)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
         if hasattr(self, "widget"):
             self.widget.close()
         if self._owns_conn:
             self.conn.close()
+
+    # -- learning ------------------------------------------------------------
+
+    @property
+    def refitting(self) -> bool:
+        """Whether a refit is running (or waiting to run) in the background."""
+        return self._future is not None and not self._future.done()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until the background refits are done, and use their proposals.
+
+        For scripts and tests; clicks never wait.
+
+        Raises
+        ------
+        TimeoutError
+            When a refit is still running after ``timeout`` seconds.
+        """
+        while self._future is not None:
+            done, _ = wait_for([self._future], timeout)
+            if not done:
+                raise TimeoutError(f"the refit is still running after {timeout} s")
+            self._apply_refit()
+        self._show()
+
+    def _start_refit(self) -> None:
+        """Start a refit, or ask for one after the running one."""
+        if self._executor is None:
+            return
+        self._since_refit = 0
+        if self.refitting:
+            self._pending = True
+            return
+        todo = self.items[~self.items["id"].isin(self._shown)][["id", "text"]]
+        self._future = self._executor.submit(
+            _refit, self._path, self.codebook, self.scheme, todo.reset_index(drop=True)
+        )
+
+    def _apply_refit(self) -> None:
+        """Use a finished refit's proposals for the items not yet shown; start a pending one."""
+        if self._future is None or not self._future.done():
+            return
+        future, self._future = self._future, None
+        try:
+            described, proposed = future.result()
+        except Exception as exc:  # the coder keeps the proposals shown and is told why
+            self._refit_error = str(exc)
+            return
+        self._refit_error = ""
+        proposed = proposed.set_index("id")
+        fresh = self.items["id"].isin(proposed.index) & ~self.items["id"].isin(self._shown)
+        ids = self.items.loc[fresh, "id"]
+        for column in ("proposal", "confidence", "reason"):
+            self.items.loc[fresh, column] = proposed.loc[ids, column].to_numpy()
+        self.items.loc[fresh, "model"] = described
+        self.model_info = described
+        if self.order in ("uncertain", "confident"):
+            self._reorder()
+        if self._pending:
+            self._pending = False
+            self._start_refit()
+
+    def _reorder(self) -> None:
+        """Sort the items after the one shown that were never shown, by the new confidence."""
+        later = [
+            i
+            for i in range(self.position + 1, len(self.items))
+            if self.items.at[i, "id"] not in self._shown
+        ]
+        if not later:
+            return
+        block = self.items.loc[later].sort_values(
+            "confidence", ascending=self.order == "uncertain", na_position="last", kind="stable"
+        )
+        rows = list(self.items.index)
+        for slot, row in zip(later, block.index, strict=True):
+            rows[slot] = row
+        self.items = self.items.loc[rows].reset_index(drop=True)
 
     # -- the widget ----------------------------------------------------------
 
@@ -359,10 +493,15 @@ class CodingSession:
         return handler
 
     def _show(self) -> None:
+        self._apply_refit()
+        self.status.value = (
+            f'<span style="color:#b00020">Refit failed: {html.escape(self._refit_error)}</span>'
+            if self._refit_error
+            else ""
+        )
         total = len(self.items)
         self.progress.value = self.n_coded
         self.progress_label.value = f"{self.n_coded} of {total} coded"
-        self.status.value = ""
         self.back_button.disabled = self.position == 0
         self.skip_button.disabled = self.position >= total
         row = self.row
@@ -372,6 +511,7 @@ class CodingSession:
         if row is None:
             self._show_end(total)
             return
+        self._shown.add(row["id"])
         where = [f"Item {self.position + 1} of {total}"]
         if row["doc"]:
             where.append(f"document <b>{html.escape(row['doc'])}</b>")
@@ -395,6 +535,7 @@ class CodingSession:
                 f"Model proposes <b>{html.escape(row['proposal'])}</b>: "
                 f"{html.escape(str(row['reason']))}"
             )
+            lines.append(f"<small>Proposed by {html.escape(str(row['model']))}</small>")
         if mine is not None:
             if mine[0] in self.buttons:
                 self.buttons[mine[0]].button_style = _CODED_STYLE
@@ -416,6 +557,10 @@ class CodingSession:
 
     # -- display -------------------------------------------------------------
 
+    def __del__(self) -> None:
+        if getattr(self, "_executor", None) is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
         return self.widget._repr_mimebundle_(**kwargs)
 
@@ -424,3 +569,38 @@ class CodingSession:
             f"CodingSession(coder={self.coder!r}, scheme={self.scheme!r}, order={self.order!r}, "
             f"{self.n_coded} of {len(self.items)} coded)"
         )
+
+
+def _database_file(conn: sqlite3.Connection) -> str:
+    """The file of the connection's main database ("" for one in memory)."""
+    return next((file for _, name, file in conn.execute("PRAGMA database_list") if name == "main"))
+
+
+def _refit(
+    path: str, codebook: Codebook, scheme: str, todo: pd.DataFrame
+) -> tuple[str, pd.DataFrame]:
+    """Refit on the store's agreed codes and propose for ``todo`` (columns id, text).
+
+    Runs in the session's background thread, so it opens a connection of its own.
+
+    Returns
+    -------
+    described : str
+        Which model proposed (:func:`coding.model.learning.describe_model`).
+    proposals : pandas.DataFrame
+        Columns ``id, proposal, confidence, reason``.
+    """
+    from coding.model.learning import describe_model, refit
+
+    conn = store.open_store(path)
+    try:
+        agreed = store.agreed(conn, codebook, [scheme])
+    finally:
+        conn.close()
+    model = refit(agreed, codebook, [scheme])
+    proposed = model.propose(todo["text"]) if len(todo) else None
+    frame = pd.DataFrame({"id": todo["id"]})
+    frame["proposal"] = [] if proposed is None else proposed[scheme].to_numpy()
+    frame["confidence"] = [] if proposed is None else proposed[f"{scheme}_confidence"].to_numpy()
+    frame["reason"] = [] if proposed is None else proposed[f"{scheme}_reason"].to_numpy()
+    return describe_model(model), frame

@@ -111,7 +111,9 @@ class Model:
         -------
         pandas.DataFrame
             Columns ``<scheme>, <scheme>_confidence, <scheme>_reason`` for
-            every scheme, one row per text.
+            every scheme, one row per text. A scheme fitted on the codebook
+            alone (``info["notes"]``, see :func:`coding.model.learning.refit`) says so
+            at the start of each reason.
         """
         from coding.model.proposals import propose
         from coding.model.tfidf import transform_many
@@ -121,11 +123,13 @@ class Model:
         # The schemes' word counts together: each distinct word is analysed once.
         counted = transform_many([c.words_ for c in self.classifiers.values()], lemmas)
         parts = {}
+        notes = self.info.get("notes", {})
         for (scheme, classifier), words in zip(self.classifiers.items(), counted, strict=True):
             proposal = propose(classifier, texts, lemmas=lemmas, words=words)
             parts[scheme] = proposal["code"]
             parts[f"{scheme}_confidence"] = proposal["confidence"].round(4)
-            parts[f"{scheme}_reason"] = proposal["reason"]
+            note = f"{notes[scheme]}: " if scheme in notes else ""
+            parts[f"{scheme}_reason"] = note + proposal["reason"]
         return pd.DataFrame(parts)
 
 

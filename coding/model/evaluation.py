@@ -17,13 +17,13 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, cohen_kappa_score, confusion_matrix, f1_score
 from sklearn.model_selection import BaseCrossValidator, GridSearchCV, KFold, LeaveOneOut
-from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import make_pipeline
 
 from coding.codebook import Codebook, load_codebook
-from coding.coders.reliability import percentile_interval
+from coding.intervals import percentile_interval
 from coding.model.calibration import TemperatureScaled
 from coding.model.classifier import DefinitionClassifier
 
@@ -84,11 +84,26 @@ def tuned_classifier(
     return TemperatureScaled(search, cv=cv)
 
 
-def baselines() -> dict[str, BaseEstimator]:
-    """The two baselines the classifier must beat."""
+def baselines(
+    codebook: Codebook | None = None, scheme: str | None = None
+) -> dict[str, BaseEstimator]:
+    """The baselines the classifier is measured against, each of which can win.
+
+    ``majority`` proposes the most common code; ``tfidf_lr`` is what a reader
+    would try first: an untuned TF-IDF and logistic regression on the coded
+    definitions alone (classes balanced, as defcode's are; unbalanced, it
+    proposes one code for every item of the 17); ``codebook_only`` is
+    defcode's fixed classifier fitted on the codebook's text alone
+    (:class:`coding.model.learning.CodebookOnly`), the model of a coder who has coded nothing.
+    """
+    from coding.model.learning import CodebookOnly
+
     return {
         "majority": DummyClassifier(strategy="most_frequent"),
-        "tfidf_nb": make_pipeline(TfidfVectorizer(), MultinomialNB()),
+        "tfidf_lr": make_pipeline(
+            TfidfVectorizer(), LogisticRegression(class_weight="balanced", max_iter=1000)
+        ),
+        "codebook_only": CodebookOnly(codebook=codebook, scheme=scheme),
     }
 
 
@@ -289,7 +304,7 @@ def evaluate(
     -------
     dict
         Per scheme: ``n``; ``models`` with accuracy, kappa and macro F1 of
-        ``defcode``, ``majority`` and ``tfidf_nb``; ``confusion`` of defcode
+        ``defcode`` and the :func:`baselines`; ``confusion`` of defcode
         as ``{true: {predicted: count}}``; and, kept apart for the printed
         report, ``predictions`` (a DataFrame), ``calibration`` and
         ``intervals`` (:func:`kappa_intervals`).
@@ -314,7 +329,7 @@ def evaluate(
     for scheme in schemes:
         y = definitions[scheme]
         tuned = tuned_classifier(codebook, scheme, param_grid, n_jobs, inner_cv(len(X) - 1))
-        models = {"defcode": tuned} | baselines()
+        models = {"defcode": tuned} | baselines(codebook, scheme)
         predictions = {
             name: loo_predictions(model, X, y, progress=progress if name == "defcode" else iter)
             for name, model in models.items()

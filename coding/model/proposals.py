@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from coding.model.classifier import DefinitionClassifier, _texts
-from corpus.nlp import lemma_strings
+from corpus.nlp import lemma_string, lemma_strings
 
 
 def propose(
@@ -50,7 +50,11 @@ def propose(
         ``form`` (a list, from :data:`coding.model.classifier.FORM_FEATURES`),
         ``nearest`` (the id of the most similar coded definition the model
         was fitted on), ``nearest_code`` (its code), ``nearest_similarity``
-        (cosine, lemma TF-IDF) and ``reason``, all of it in one sentence.
+        (cosine, lemma TF-IDF), ``in_sample`` (the code the definition was
+        trained with, where the model was trained on it; else None) and
+        ``reason``, all of it in one sentence. The nearest coded definition is
+        never the definition itself: a proposal for a definition the model was
+        trained on is in-sample, and its reason starts by saying so.
     """
     lemmas = lemma_strings(_texts(X)) if lemmas is None else lemmas
     words = model.words_.transform(lemmas) if words is None else words
@@ -71,8 +75,13 @@ def propose(
         model.form_columns(),
     )
     similarity = (words @ model.example_words_.T).toarray()
+    trained_as = _itself(model, lemmas, similarity)
     nearest = similarity.argmax(axis=1) if similarity.shape[1] else np.zeros(len(lemmas), int)
     rows = np.arange(len(lemmas))
+    closest = similarity[rows, nearest] if similarity.size else np.zeros(len(lemmas))
+    found = closest >= 0 if similarity.size else np.zeros(len(lemmas), bool)
+    ids = model.examples_.index.to_numpy(dtype=object)
+    codes = model.examples_["label"].to_numpy(dtype=object)
     out = pd.DataFrame(
         {
             "code": model.classes_[best],
@@ -81,15 +90,36 @@ def propose(
             "runner_up_confidence": probs[rows, second],
             "terms": terms,
             "form": form,
-            "nearest": model.examples_.index.to_numpy()[nearest],
-            "nearest_code": model.examples_["label"].to_numpy()[nearest],
-            "nearest_similarity": similarity[rows, nearest] if similarity.size else 0.0,
+            "nearest": np.where(found, ids[nearest] if len(ids) else None, None),
+            "nearest_code": np.where(found, codes[nearest] if len(codes) else None, None),
+            "nearest_similarity": np.where(found, closest, 0.0),
+            "in_sample": pd.Series(trained_as, dtype=object),
         }
     )
     percents = {c: _percents(out[c].to_numpy(dtype=float)) for c in _PERCENT_COLUMNS}
     columns = [percents[c] if c in percents else out[c].tolist() for c in _REASON_COLUMNS]
     out["reason"] = [_reason_text(*row) for row in zip(*columns, strict=True)]
     return out
+
+
+def _itself(model: DefinitionClassifier, lemmas: list[str], similarity: np.ndarray) -> list:
+    """The code each definition was trained with, where the model was trained on it, else None.
+
+    A coded definition of the same lemmas is the definition itself (or a copy of
+    it): its similarity is set to -1 in ``similarity``, so that the nearest coded
+    definition is another one.
+    """
+    trained: dict[str, list[int]] = {}
+    for position, text in enumerate(model.examples_["text"].tolist()):
+        if text.strip():
+            trained.setdefault(lemma_string(text), []).append(position)
+    labels = model.examples_["label"].tolist()
+    codes = []
+    for row, lemma in enumerate(lemmas):
+        own = trained.get(lemma, []) if lemma else []
+        similarity[row, own] = -1.0
+        codes.append(labels[own[0]] if own else None)
+    return codes
 
 
 def _pushing_terms(
@@ -149,6 +179,7 @@ _REASON_COLUMNS = (
     "nearest",
     "nearest_code",
     "nearest_similarity",
+    "in_sample",
 )
 
 
@@ -163,8 +194,9 @@ def _reason(
     terms: list[str],
     form: list[str],
     nearest: Any,
-    nearest_code: str,
+    nearest_code: str | None,
     nearest_similarity: float,
+    in_sample: str | None = None,
 ) -> str:
     return _reason_text(
         code,
@@ -176,6 +208,7 @@ def _reason(
         nearest,
         nearest_code,
         nearest_similarity,
+        in_sample,
     )
 
 
@@ -187,16 +220,28 @@ def _reason_text(
     terms: list[str],
     form: list[str],
     nearest: Any,
-    nearest_code: str,
+    nearest_code: str | None,
     nearest_similarity: float,
+    in_sample: str | None = None,
 ) -> str:
     """The reason of :func:`_reason`, its two probabilities written as :func:`_percent` does."""
     said = ", ".join(terms) if terms else "no single term stands out"
     shape = f"form: {', '.join(form)}; " if form else ""
+    in_sample = None if pd.isna(in_sample) else in_sample
+    other = "other " if in_sample is not None else ""
+    near = (
+        f"nearest {other}coded: {nearest} as {nearest_code} ({nearest_similarity:.2f})"
+        if not pd.isna(nearest)
+        else f"no {other}coded definition to compare"
+    )
+    own = (
+        f"in-sample: the model was trained on this definition, coded {in_sample}; "
+        if in_sample is not None
+        else ""
+    )
     return (
-        f"{confidence} {code} over {runner_up_confidence} {runner_up}; "
-        f"terms: {said}; {shape}nearest coded: {nearest} as {nearest_code} "
-        f"({nearest_similarity:.2f})"
+        f"{own}{confidence} {code} over {runner_up_confidence} {runner_up}; "
+        f"terms: {said}; {shape}{near}"
     )
 
 

@@ -1,0 +1,101 @@
+"""Replay the paper's 17, the 37 development definitions and both (54) as a coder would code them.
+
+Prints, per set and scheme, the share of proposals accepted (a click saved)
+for defcode (refit after every item), the codebook-only model (never refit),
+the most common code so far and TF-IDF + logistic regression on the items
+coded so far: mean over 10 seeded random orders, with the spread; then the
+54 in the uncertain and confident orders; and draws the learning curves of
+the 54 to docs/images/replay_curve.png. With --grid, it prints instead the
+replay of the 37 (5 runs) under each of the 18 configurations the fixed one
+was chosen among (docs/learning.md).
+
+Run: .venv/bin/python bench/replay.py [--grid]
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.replay_figure import replay_curve, save_curve
+from coding.codebook import load_codebook
+from coding.definitions import load_definitions
+from coding.model.simulation import MODELS, replay
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT / "bench" / "data" / "cluster_dev.csv"
+FIGURE = ROOT / "docs" / "images" / "replay_curve.png"
+SCHEMES = ("school", "breadth")
+
+
+def coded_sets() -> dict[str, pd.DataFrame]:
+    """The paper's 17, the 37 development definitions and the 54 of both."""
+    paper = load_definitions().rename(columns={"key": "id"})
+    dev = pd.read_csv(DEV).rename(columns={"key": "id"})[paper.columns]
+    return {"17": paper, "37": dev, "54": pd.concat([paper, dev], ignore_index=True)}
+
+
+def row(name: str, scheme: str, result: dict) -> dict:
+    out = {"set": name, "scheme": scheme, "order": result["order"]}
+    for model in MODELS:
+        spread = result["accepted_spread"][model]
+        out[model] = f"{result['accepted'][model]:.3f} ({spread['low']:.2f}-{spread['high']:.2f})"
+    out["gain"] = round(result["accepted"]["defcode"] - result["accepted"]["no_retraining"], 3)
+    out["refit ms"] = round(result["fit_seconds"] * 1000)
+    return out
+
+
+def main() -> None:
+    pd.set_option("display.width", 250)
+    pd.set_option("display.max_columns", None)
+    book = load_codebook()
+    sets = coded_sets()
+    rows, curves = [], {}
+    start = time.perf_counter()
+    for name, frame in sets.items():
+        for scheme in SCHEMES:
+            result = replay(frame, book, scheme, runs=10, seed=0)
+            rows.append(row(name, scheme, result))
+            if name == "54":
+                curves[f"{scheme}, n = 54"] = result
+    for order in ("uncertain", "confident"):
+        for scheme in SCHEMES:
+            rows.append(row("54", scheme, replay(sets["54"], book, scheme, runs=10, order=order)))
+    print("proposals accepted, mean of 10 runs (lowest-highest run); refit after every item")
+    print(pd.DataFrame(rows).to_string(index=False))
+    for title, result in curves.items():
+        points = pd.DataFrame(result["curve"]).set_index("coded")
+        marks = [0, 5, 10, 20, 30, 40, 50]
+        print(f"\n{title}: accuracy on the items not yet coded, by the number coded")
+        print(points.loc[marks, ["accuracy", "accuracy_low", "accuracy_high", "no_retraining"]])
+    save_curve(replay_curve(curves), FIGURE)
+    print(f"\nwrote {FIGURE.relative_to(ROOT)} ({time.perf_counter() - start:.0f} s in all)")
+
+
+def grid() -> None:
+    """The replay of the 37 under each configuration of the grid the fixed one was chosen among."""
+    book = load_codebook()
+    dev = coded_sets()["37"]
+    rows = []
+    for C, ngrams, prototype in itertools.product(
+        [1.0, 10.0, 100.0], [(1, 1), (1, 2)], [0.0, 1.0, 3.0]
+    ):
+        params = {"C": C, "word_ngrams": ngrams, "prototype_weight": prototype, "weak_weight": 0.5}
+        found = {s: replay(dev, book, s, runs=5, params=params)["accepted"] for s in SCHEMES}
+        rows.append(
+            {"C": C, "word_ngrams": ngrams, "prototype_weight": prototype}
+            | {s: found[s]["defcode"] for s in SCHEMES}
+            | {"mean": round((found["school"]["defcode"] + found["breadth"]["defcode"]) / 2, 4)}
+            | {"school, codebook only": found["school"]["no_retraining"]}
+        )
+    table = pd.DataFrame(rows).sort_values("mean", ascending=False)
+    print("the 37 development definitions, 5 runs: proposals accepted by configuration")
+    print(table.to_string(index=False))
+
+
+if __name__ == "__main__":
+    grid() if "--grid" in sys.argv[1:] else main()
