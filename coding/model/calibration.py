@@ -85,7 +85,21 @@ def _rows(X: Any, index: np.ndarray) -> Any:
     return X.iloc[index] if hasattr(X, "iloc") else [X[i] for i in index]
 
 
-class TemperatureScaled(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class Delegating(ClassifierMixin, BaseEstimator):
+    """A classifier whose predictions are those of its fitted ``estimator_``."""
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Probability of each class, columns in the order of ``classes_``."""
+        check_is_fitted(self)
+        return self.estimator_.predict_proba(X)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable code of each sample."""
+        check_is_fitted(self)
+        return self.estimator_.predict(X)
+
+
+class TemperatureScaled(MetaEstimatorMixin, Delegating):
     """Fit a classifier, or a search for one, then the temperature of its probabilities.
 
     The temperature is fitted to the cross-validated probabilities of the
@@ -131,13 +145,3 @@ class TemperatureScaled(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags = get_tags(self.estimator).input_tags
         return tags
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Calibrated probability of each class, columns in the order of ``classes_``."""
-        check_is_fitted(self)
-        return self.estimator_.predict_proba(X)
-
-    def predict(self, X: Any) -> np.ndarray:
-        """The most probable code of each sample (the temperature does not change it)."""
-        check_is_fitted(self)
-        return self.estimator_.predict(X)

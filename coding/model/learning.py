@@ -20,15 +20,13 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import clone
 from sklearn.model_selection import KFold
-from sklearn.utils.validation import check_is_fitted
 
 from coding.codebook import Codebook, load_codebook
 from coding.model._model import Model, _versions
-from coding.model.calibration import cross_val_proba, fit_temperature
+from coding.model.calibration import Delegating, cross_val_proba, fit_temperature
 from coding.model.classifier import DefinitionClassifier
 
 #: The configuration every refit uses; never searched at run time. Chosen once on the 37
@@ -188,7 +186,7 @@ def describe_model(model: Model) -> str:
     return f"trained on {n} coded item(s){stamp}"
 
 
-class CodebookOnly(ClassifierMixin, BaseEstimator):
+class CodebookOnly(Delegating):
     """The codebook-only baseline: the fixed classifier fitted on the codebook's text alone.
 
     ``fit`` ignores the coded definitions it is given (but for checking them),
@@ -227,13 +225,3 @@ class CodebookOnly(ClassifierMixin, BaseEstimator):
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
         return tags
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Probability of each class, columns in the order of ``classes_``."""
-        check_is_fitted(self)
-        return self.estimator_.predict_proba(X)
-
-    def predict(self, X: Any) -> np.ndarray:
-        """The most probable code of each definition."""
-        check_is_fitted(self)
-        return self.estimator_.predict(X)
