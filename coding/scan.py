@@ -397,16 +397,17 @@ def worker_model(setup: Setup) -> Model:
     """The setup's model, loaded once per process (per worker)."""
     from coding.model import load_model
 
+    key = setup.key
     with _LOCK:
-        if setup.key not in _LOADED:
+        if key not in _LOADED:
             if setup.model is None:
-                _LOADED[setup.key] = load_model()
+                _LOADED[key] = load_model()
             else:
                 with tempfile.TemporaryDirectory() as folder:
                     path = Path(folder) / "model.zip"
                     path.write_bytes(setup.model)
-                    _LOADED[setup.key] = load_model(path)
-        return _LOADED[setup.key]
+                    _LOADED[key] = load_model(path)
+        return _LOADED[key]
 
 
 def scan_records(records: pd.DataFrame, setup: Setup, schemes: Sequence[str]) -> pd.DataFrame:

@@ -16,7 +16,8 @@ from coding.codebook import load_codebook
 from coding.definitions import load_definitions
 from coding.model.calibration import TemperatureScaled
 from coding.model.classifier import DefinitionClassifier
-from coding.model.proposals import _reason, propose
+from coding.model.proposals import _percents, propose
+from coding.model.proposals import _reason as _reason_of
 from corpus.nlp import lemma_strings
 
 SCHOOLS = [
@@ -142,6 +143,12 @@ def test_proposal_gives_probability_runner_up_terms_and_nearest(definitions, boo
     assert row.nearest_code == definitions.loc[row.nearest, "school"]
     assert f"{row.confidence:.0%} {row.code}" in row.reason
     assert f"nearest coded: {row.nearest} as {row.nearest_code} (" in row.reason
+
+
+def _reason(code, confidence, runner_up, runner_up_confidence, *rest):
+    """A reason from the two probabilities, written as propose() writes them."""
+    written = _percents(np.array([confidence, runner_up_confidence]))
+    return _reason_of(code, written[0], runner_up, written[1], *rest)
 
 
 def test_a_reason_never_rounds_a_probability_to_certainty():

@@ -15,7 +15,7 @@ import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from coding.model import classify_file, load_model
-from coding.model.proposals import _percent, _percents, propose
+from coding.model.proposals import _percents, propose
 from coding.model.tfidf import transform_many
 from corpus.formulas import TRIGGERS, neutralise, neutralise_frame, restore, restore_frame
 from corpus.nlp import blank_english, lemma_lookup, lemma_strings
@@ -100,6 +100,15 @@ def test_transform_many_leaves_other_analyzers_to_the_vectorizer():
         assert same_matrix(matrix, vectorizer.transform(docs))
     with pytest.raises(ValueError, match=r"np\.nan is an invalid document"):
         transform_many([accents], ["a", np.nan])
+
+
+def _percent(probability: float) -> str:
+    """The reference: one probability as a whole percentage, never a certainty."""
+    if probability >= 0.995:
+        return ">99%"
+    if probability < 0.005:
+        return "<1%"
+    return f"{probability:.0%}"
 
 
 def test_percents_round_as_percent_does():

@@ -98,7 +98,7 @@ def propose(
     )
     percents = {c: _percents(out[c].to_numpy(dtype=float)) for c in _PERCENT_COLUMNS}
     columns = [percents[c] if c in percents else out[c].tolist() for c in _REASON_COLUMNS]
-    out["reason"] = [_reason_text(*row) for row in zip(*columns, strict=True)]
+    out["reason"] = [_reason(*row) for row in zip(*columns, strict=True)]
     return out
 
 
@@ -188,32 +188,6 @@ _PERCENT_COLUMNS = ("confidence", "runner_up_confidence")
 
 def _reason(
     code: str,
-    confidence: float,
-    runner_up: str,
-    runner_up_confidence: float,
-    terms: list[str],
-    form: list[str],
-    nearest: Any,
-    nearest_code: str | None,
-    nearest_similarity: float,
-    in_sample: str | None = None,
-) -> str:
-    return _reason_text(
-        code,
-        _percent(confidence),
-        runner_up,
-        _percent(runner_up_confidence),
-        terms,
-        form,
-        nearest,
-        nearest_code,
-        nearest_similarity,
-        in_sample,
-    )
-
-
-def _reason_text(
-    code: str,
     confidence: str,
     runner_up: str,
     runner_up_confidence: str,
@@ -224,7 +198,7 @@ def _reason_text(
     nearest_similarity: float,
     in_sample: str | None = None,
 ) -> str:
-    """The reason of :func:`_reason`, its two probabilities written as :func:`_percent` does."""
+    """A proposal's reason in one sentence; its two probabilities written by :func:`_percents`."""
     said = ", ".join(terms) if terms else "no single term stands out"
     shape = f"form: {', '.join(form)}; " if form else ""
     in_sample = None if pd.isna(in_sample) else in_sample
@@ -246,7 +220,7 @@ def _reason_text(
 
 
 def _percents(probabilities: np.ndarray) -> list[str]:
-    """:func:`_percent` of each probability, all at once.
+    """Each probability as a whole percentage that never rounds to a certainty.
 
     ``f"{p:.0%}"`` rounds ``p * 100`` half to even, as :func:`numpy.rint` does.
     """
@@ -255,12 +229,3 @@ def _percents(probabilities: np.ndarray) -> list[str]:
     return [
         ">99%" if h else "<1%" if lo else f"{w}%" for w, h, lo in zip(whole, high, low, strict=True)
     ]
-
-
-def _percent(probability: float) -> str:
-    """A probability as a whole percentage that never rounds to a certainty."""
-    if probability >= 0.995:
-        return ">99%"
-    if probability < 0.005:
-        return "<1%"
-    return f"{probability:.0%}"
