@@ -24,14 +24,9 @@ from coding.determinants import mark_determinants, marked_schemes
 from coding.model import Model
 
 
-def single_schemes(codebook: Codebook) -> list[str]:
-    """The codebook's schemes of one code per item, in codebook order."""
-    return [name for name, scheme in codebook.schemes.items() if not scheme.multiple]
-
-
 def scheme_pairs(codebook: Codebook) -> list[tuple[str, str]]:
     """Every pair of single-code schemes, in codebook order: what the report cross-tabulates."""
-    names = single_schemes(codebook)
+    names = codebook.single_schemes()
     return [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
 
 
@@ -43,7 +38,7 @@ def primary_scheme(codebook: Codebook) -> Scheme:
     ValueError
         When every scheme allows several codes per item.
     """
-    names = single_schemes(codebook)
+    names = codebook.single_schemes()
     if not names:
         raise ValueError(f"codebook {codebook.concept!r} has no scheme of one code per item")
     return codebook.scheme(names[0])
@@ -155,10 +150,6 @@ def keyword_marks(
     marks = mark_determinants(coded["definition"], codebook, scheme)
     marks.index = coded.index
     return marks
-
-
-#: The old name of :func:`keyword_marks`.
-determinant_marks = keyword_marks
 
 
 def mark_tables(

@@ -38,7 +38,6 @@ __all__ = [
     "confusion_matrix_figure",
     "determinant_heatmap",
     "save_figure",
-    "schools_by_breadth",
     "stacked_bars",
     "timeline",
 ]
@@ -175,10 +174,6 @@ def stacked_bars(
             columnspacing=1.2,
         )
     return figure
-
-
-#: The seed report's name for :func:`stacked_bars` (schools stacked by breadth).
-schools_by_breadth = stacked_bars
 
 
 def timeline(counts: pd.DataFrame, *, wrap: int = _WRAP) -> Figure:

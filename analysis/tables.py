@@ -190,7 +190,7 @@ def table2(
                 f"{codebook.path}: codebook {codebook.concept!r} ships no coded definitions; "
                 "give a coded CSV (--input) or a coding store (--db)"
             )
-        schemes = tuple(n for n, s in codebook.schemes.items() if not s.multiple)
+        schemes = tuple(codebook.single_schemes())
         data = load_definitions(None, codebook, schemes)
     else:
         data = load_definitions(input_csv, codebook, coded_schemes(input_csv, codebook))
@@ -261,7 +261,7 @@ def coded_schemes(path: str | Path, codebook: Codebook) -> tuple[str, ...]:
             header = {column.strip() for column in next(csv.reader(handle), [])}
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read ({exc})") from None
-    missing = [n for n, s in codebook.schemes.items() if not s.multiple and n not in header]
+    missing = [n for n in codebook.single_schemes() if n not in header]
     if missing:
         raise InputError(
             f"{path}: no column for scheme(s) {', '.join(map(repr, missing))} of codebook "

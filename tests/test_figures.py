@@ -21,7 +21,7 @@ from analysis.figures import (
     confusion_matrix_figure,
     determinant_heatmap,
     save_figure,
-    schools_by_breadth,
+    stacked_bars,
     timeline,
 )
 from coding.definitions import load_definitions
@@ -63,7 +63,7 @@ def _figures(
     definitions: pd.DataFrame, marks: pd.DataFrame, confusion: pd.DataFrame
 ) -> dict[str, Callable[[], Figure]]:
     return {
-        "breadth": lambda: schools_by_breadth(
+        "breadth": lambda: stacked_bars(
             pd.crosstab(definitions["school"], definitions["breadth"]),
             {"B": "Broad", "N": "Narrow"},
         ),
@@ -228,7 +228,7 @@ def test_figures_leave_global_settings_alone(named_figure: tuple[str, Figure]) -
 
 def test_schools_by_breadth_wraps_names_and_labels_codes(definitions: pd.DataFrame) -> None:
     counts = pd.crosstab(definitions["school"], definitions["breadth"])
-    figure = schools_by_breadth(counts, {"B": "Broad", "N": "Narrow"})
+    figure = stacked_bars(counts, {"B": "Broad", "N": "Narrow"})
     (axes,) = figure.axes
     names = [t.get_text() for t in axes.get_yticklabels()]
     assert names[0] == "Alfred Marshall"
@@ -242,13 +242,13 @@ def test_schools_by_breadth_wraps_names_and_labels_codes(definitions: pd.DataFra
 
 def test_schools_by_breadth_keeps_codes_without_labels(definitions: pd.DataFrame) -> None:
     counts = pd.crosstab(definitions["school"], definitions["breadth"])
-    figure = schools_by_breadth(counts)
+    figure = stacked_bars(counts)
     assert [t.get_text() for t in figure.legends[0].get_texts()] == ["B", "N"]
 
 
 def test_legends_sit_clear_of_the_axes(definitions: pd.DataFrame) -> None:
     for figure in (
-        schools_by_breadth(pd.crosstab(definitions["school"], definitions["breadth"])),
+        stacked_bars(pd.crosstab(definitions["school"], definitions["breadth"])),
         timeline(pd.crosstab(definitions["year"], definitions["school"])),
     ):
         figure.canvas.draw()
@@ -336,7 +336,7 @@ def test_confusion_matrix_adds_a_code_seen_on_one_side_only() -> None:
 def test_counts_must_not_be_negative() -> None:
     counts = pd.DataFrame({"B": [1, -1]}, index=["Porter", "Marshall"])
     with pytest.raises(ValueError, match=r"cell \('Marshall', 'B'\) is -1, must be a count"):
-        schools_by_breadth(counts)
+        stacked_bars(counts)
 
 
 def test_figures_build_in_threads(definitions: pd.DataFrame) -> None:

@@ -168,7 +168,6 @@ def report(
         $ defcode report --out out/report
         $ defcode report --db review.db --out out/report --no-pdf
     """
-    from analysis.extended import single_schemes
     from analysis.report import write_report
     from analysis.tables import coded_schemes, is_bundled
     from coding.model import load_model
@@ -176,7 +175,7 @@ def report(
 
     book = codebook_for_or_exit(codebook, db)
     _bib_or_exit(bib)
-    schemes = tuple(single_schemes(book))
+    schemes = tuple(book.single_schemes())
     if input is not None:
         try:
             schemes = coded_schemes(input, book)
@@ -273,7 +272,7 @@ def crosstab(
         $ defcode crosstab school breadth --db review.db --out out/crosstab
     """
     from analysis.export import FORMATS, write_tables
-    from analysis.extended import crosstab_tables, single_schemes
+    from analysis.extended import crosstab_tables
     from analysis.show import print_tables
     from analysis.tables import is_bundled
     from corpus.errors import InputError
@@ -281,7 +280,7 @@ def crosstab(
     book = codebook_for_or_exit(codebook, db)
     _bib_or_exit(bib)
     if rows is None or columns is None:
-        others = [n for n in single_schemes(book) if n != rows]
+        others = [n for n in book.single_schemes() if n != rows]
         if rows is None and len(others) >= 2:
             rows, columns = others[:2]
         elif rows is not None and others:
