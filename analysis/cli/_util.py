@@ -126,6 +126,7 @@ RawOption = Annotated[
 ]
 
 
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 CodebookOption = Annotated[
     Path | None,
     typer.Option("--codebook", help="Codebook YAML; the bundled cluster codebook when omitted."),

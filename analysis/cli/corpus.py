@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from analysis.cli._util import CodebookOption, RawOption, app, fail, progress_bar
+from analysis.cli._util import CodebookOption, QuietOption, RawOption, app, fail, progress_bar
 
 ConceptOption = Annotated[
     str,
@@ -56,7 +56,7 @@ def ingest(
             "a relative path is taken from the CSV's folder.",
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Store documents and their pages, and find the sentences that may define the concept.
 
@@ -178,7 +178,7 @@ def detect(
     detector: Annotated[
         Path | None, typer.Option("--detector", help="A saved detector; the shipped DEFT one.")
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
     raw: RawOption = False,
 ) -> None:
     """Score sentences with the definition detector (is_definition: score >= its threshold).

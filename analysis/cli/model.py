@@ -9,6 +9,7 @@ import typer
 
 from analysis.cli._util import (
     CodebookOption,
+    QuietOption,
     RawOption,
     agreed_or_exit,
     app,
@@ -155,7 +156,7 @@ def classify(
             help="The codebook of the definitions: a model of another concept is refused.",
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
     raw: RawOption = False,
 ) -> None:
     """Propose codes, with confidence and reason, for each definition.

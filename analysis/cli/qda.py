@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from analysis.cli._util import app, codebook_or_exit, fail, store_codebook_or_exit, store_or_exit
+from analysis.cli._util import (
+    CodebookOption,
+    app,
+    codebook_or_exit,
+    fail,
+    store_codebook_or_exit,
+    store_or_exit,
+)
 
 if TYPE_CHECKING:
     from coding.codebook import Codebook
@@ -27,10 +34,6 @@ qda_app = typer.Typer(
 )
 app.add_typer(qda_app, name="qda")
 
-CodebookOption = Annotated[
-    Path | None,
-    typer.Option("--codebook", help="Codebook YAML; the bundled cluster codebook when omitted."),
-]
 DbOption = Annotated[Path, typer.Option("--db", help="The coding store (SQLite).")]
 # coding.qda.qdpx_import's MAX_ENTRY_SIZE and MAX_TOTAL_SIZE in MiB, kept here for a fast --help
 # (tests check they agree).

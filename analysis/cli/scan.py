@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from analysis.cli._util import app, fail
+from analysis.cli._util import QuietOption, app, fail
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -72,7 +72,7 @@ def scan(
         typer.Option("--partition-size", help="Input bytes per partition, e.g. 1MB or 500kB."),
     ] = "1MB",
     force: Annotated[bool, typer.Option("--force", help="Replace the --out folder.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Find candidate definitions in many records and propose their codes, on Dask.
 

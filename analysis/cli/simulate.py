@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from analysis.cli._util import app, codebook_or_exit, fail, note
+from analysis.cli._util import CodebookOption, app, codebook_or_exit, fail, note
 
 if TYPE_CHECKING:
     import sqlite3
@@ -39,12 +39,7 @@ def simulate(
         ),
     ],
     scheme: Annotated[str, typer.Option("--scheme", help="The scheme to replay.")],
-    codebook: Annotated[
-        Path | None,
-        typer.Option(
-            "--codebook", help="Codebook YAML; the bundled cluster codebook when omitted."
-        ),
-    ] = None,
+    codebook: CodebookOption = None,
     runs: Annotated[
         int, typer.Option("--runs", min=1, help="Orders replayed, each shuffled by its own seed.")
     ] = 10,

@@ -15,6 +15,7 @@ import typer
 
 from analysis.cli._util import (
     CodebookOption,
+    QuietOption,
     RawOption,
     agreed_or_exit,
     app,
@@ -72,12 +73,7 @@ def tables(
             "Table 2 from, instead of the paper's 17 definitions.",
         ),
     ] = None,
-    codebook: Annotated[
-        Path | None,
-        typer.Option(
-            "--codebook", help="Codebook YAML; the bundled cluster codebook when omitted."
-        ),
-    ] = None,
+    codebook: CodebookOption = None,
     bib: BibOption = None,
     show: ShowOption = False,
     raw: RawOption = False,
@@ -155,7 +151,7 @@ def report(
     ] = None,
     bib: BibOption = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Build report.pdf.")] = True,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
     raw: RawOption = False,
 ) -> None:
     """Write every table (CSV, Markdown, LaTeX) and figure (PDF, PNG), and report.tex/.pdf.
