@@ -14,7 +14,6 @@ from analysis.cli._util import (
     agreed_or_exit,
     app,
     codebook_for_or_exit,
-    codebook_or_exit,
     fail,
     note,
     progress_bar,
@@ -68,10 +67,11 @@ def _coded(
     from coding.codebook import load_codebook
     from coding.model import learnable
 
-    book = codebook_for_or_exit(codebook, db) if db is not None else codebook_or_exit(codebook)
-    if input is None and db is None and book.concept != load_codebook().concept:
+    book = codebook_for_or_exit(codebook, db)
+    bundled = load_codebook().concept
+    if input is None and db is None and book.concept != bundled:
         fail(
-            f"the bundled definitions are coded with the codebook of {load_codebook().concept!r}, "
+            f"the bundled definitions are coded with the codebook of {bundled!r}, "
             f"not {book.concept!r}: give yours with --input (`defcode codings export --agreed` "
             "writes them from a coding store)"
         )
@@ -83,7 +83,9 @@ def _coded(
         for name, scheme in book.schemes.items():
             if scheme.multiple:
                 note(f"scheme {name!r} takes several codes per item; it is not learnt")
-    definitions = agreed_or_exit(input, db, book, tuple(schemes) if schemes else None)[0]
+    definitions, conn = agreed_or_exit(input, db, book, tuple(schemes) if schemes else None)
+    if conn is not None:
+        conn.close()
     problems = {name: learnable(definitions, name, minimum) for name in chosen}
     source = input or (f"{db} (its agreed codes)" if db else "the bundled definitions")
     for name, problem in problems.items():
