@@ -234,10 +234,18 @@ def determinant_tables(coded: pd.DataFrame, codebook: Codebook) -> list[Table]:
     return mark_tables(coded, codebook, bibliography=seed_bibliography(coded, codebook))
 
 
-def agreement_tables(coded: pd.DataFrame, model: Model, *, shipped: bool = True) -> list[Table]:
+def agreement_tables(
+    coded: pd.DataFrame,
+    model: Model,
+    *,
+    shipped: bool = True,
+    proposed: pd.DataFrame | None = None,
+) -> list[Table]:
     """Leave-one-out model proposals against the codes: kappa and a confusion matrix per scheme.
 
-    ``shipped`` says the model is the one that ships with defcode, for the note.
+    ``shipped`` says the model is the one that ships with defcode, for the note;
+    ``proposed`` is :func:`analysis.agreement.loo_proposals` of ``coded`` when
+    the caller has it already.
 
     Returns
     -------
@@ -245,7 +253,7 @@ def agreement_tables(coded: pd.DataFrame, model: Model, *, shipped: bool = True)
         ``agreement`` (per scheme: n, accuracy, Cohen's kappa) and
         ``confusion_<scheme>`` for every scheme of the model.
     """
-    proposed = loo_proposals(coded, model)
+    proposed = loo_proposals(coded, model) if proposed is None else proposed
     rows, tables = [], []
     for scheme in model.classifiers:
         codes = model.codebook.scheme(scheme).codes

@@ -75,6 +75,7 @@ def report_tables(
     *,
     bibliography: str | Path | None = None,
     shipped: bool = True,
+    proposed: pd.DataFrame | None = None,
 ) -> list[Table]:
     """Every table of the report, Table 2 from ``coded``.
 
@@ -93,6 +94,9 @@ def report_tables(
         them. The seed paper's own definitions cite the paper's references.
     shipped : bool, default=True
         Whether ``model`` is the one that ships with defcode (for the notes).
+    proposed : pandas.DataFrame, optional
+        The model's leave-one-out proposals
+        (:func:`analysis.agreement.loo_proposals`), when the caller has them.
 
     Raises
     ------
@@ -122,7 +126,7 @@ def report_tables(
                 f"definitions of {codebook.concept!r} do not have; train one for this "
                 "codebook with `defcode train`"
             )
-        tables += agreement_tables(coded, model, shipped=shipped)
+        tables += agreement_tables(coded, model, shipped=shipped, proposed=proposed)
         if store is not None:
             coders = store_agreement_table(
                 store, codebook, list(model.classifiers), shipped=shipped
@@ -136,9 +140,13 @@ def _figure_settings(codebook: Codebook, key: str) -> dict[str, Any]:
 
 
 def _figures(
-    coded: pd.DataFrame, codebook: Codebook, model: Model | None
+    coded: pd.DataFrame,
+    codebook: Codebook,
+    model: Model | None,
+    proposed: pd.DataFrame | None = None,
 ) -> list[tuple[str, object, str]]:
-    """Each figure as (file stem, figure, caption), in report order."""
+    """Each figure as (file stem, figure, caption), in report order; ``proposed``
+    as :func:`report_tables` takes it."""
     made: list[tuple[str, object, str]] = []
 
     def add(key: str, figure: object, caption: str) -> None:
@@ -180,7 +188,7 @@ def _figures(
             f"{scheme.label}: which each definition names.",
         )
     if model is not None:
-        proposed = loo_proposals(coded, model)
+        proposed = loo_proposals(coded, model) if proposed is None else proposed
         for name in model.classifiers:
             scheme = codebook.scheme(name)
             matrix = agreement(coded[name], proposed[name], scheme.codes)["confusion"]
@@ -315,14 +323,23 @@ def write_report(
     report = Report()
     steps = iter(progress(["tables", "figures", "LaTeX"]))
     next(steps)
+    # The leave-one-out proposals refit the model once per definition: made once,
+    # for the agreement tables and the confusion figures.
+    proposed = loo_proposals(coded, model) if model is not None else None
     tables = report_tables(
-        coded, codebook, model, store, bibliography=bibliography, shipped=shipped
+        coded,
+        codebook,
+        model,
+        store,
+        bibliography=bibliography,
+        shipped=shipped,
+        proposed=proposed,
     )
     bib = bibliography or next((t.bibliography for t in tables if t.bibliography), None)
     report.files += write_tables(tables, out / "tables", FORMATS, bib, raw=raw)
     report.tables = [table.name for table in tables]
     next(steps)
-    made = _figures(coded, codebook, model)
+    made = _figures(coded, codebook, model, proposed)
     for name, figure, _ in made:
         report.files += figures.save_figure(figure, out / "figures", name)
     report.figures = [name for name, _, _ in made]
