@@ -38,6 +38,7 @@ __all__ = [
     "confusion_matrix_figure",
     "determinant_heatmap",
     "save_figure",
+    "save_plot",
     "stacked_bars",
     "timeline",
 ]
@@ -405,11 +406,7 @@ def confusion_matrix_figure(
 def save_figure(figure: Figure, folder: str | Path, name: str) -> list[Path]:
     """Write ``figure`` as ``<name>.pdf`` and ``<name>.png`` (300 dpi) in ``folder``.
 
-    Both are cropped to what is drawn (``bbox_inches="tight"``, 0.03 in
-    margin) and carry no time stamp or software version, so a figure built
-    from the same data saves to the same bytes on every run. Fonts are embedded
-    as TrueType (Type 42), not Type 3, as journals ask. Each file is written
-    whole or not at all (see :func:`corpus.files.atomic_open`).
+    Each file is written as :func:`save_plot` writes it.
 
     Parameters
     ----------
@@ -426,22 +423,42 @@ def save_figure(figure: Figure, folder: str | Path, name: str) -> list[Path]:
         The PDF, then the PNG.
     """
     folder = Path(folder)
-    pdf, png = folder / f"{name}.pdf", folder / f"{name}.png"
-    with _style():
-        with atomic_open(pdf, "wb") as stream:
-            figure.savefig(
-                stream, format="pdf", bbox_inches="tight", pad_inches=_PAD, metadata=_PDF_METADATA
-            )
-        with atomic_open(png, "wb") as stream:
-            figure.savefig(
-                stream,
-                format="png",
-                dpi=300,
-                bbox_inches="tight",
-                pad_inches=_PAD,
-                metadata=_PNG_METADATA,
-            )
-    return [pdf, png]
+    return [save_plot(figure, folder / f"{name}.{kind}") for kind in ("pdf", "png")]
+
+
+def save_plot(figure: Figure, path: str | Path) -> Path:
+    """Write ``figure`` to ``path``: a PDF, or a PNG at 300 dpi, by the path's suffix.
+
+    The file is cropped to what is drawn (``bbox_inches="tight"``, 0.03 in
+    margin) and carries no time stamp or software version, so a figure built
+    from the same data saves to the same bytes on every run. Fonts are embedded
+    as TrueType (Type 42), not Type 3, as journals ask. The file is written
+    whole or not at all (see :func:`corpus.files.atomic_open`).
+
+    Raises
+    ------
+    ValueError
+        For a suffix other than ``.png`` and ``.pdf``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from matplotlib.figure import Figure
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save_plot(Figure(), Path(folder) / "empty.png").name
+    'empty.png'
+    """
+    path = Path(path)
+    kind = path.suffix.lower().lstrip(".")
+    if kind not in ("png", "pdf"):
+        raise ValueError(f"{path}: a plot is written as .png or .pdf, not {path.suffix!r}")
+    if kind == "png":
+        settings = {"dpi": 300, "metadata": _PNG_METADATA}
+    else:
+        settings = {"metadata": _PDF_METADATA}
+    with _style(), atomic_open(path, "wb") as stream:
+        figure.savefig(stream, format=kind, bbox_inches="tight", pad_inches=_PAD, **settings)
+    return path
 
 
 @contextmanager

@@ -13,16 +13,14 @@ wide, 8 pt text, Okabe-Ito colours (see :mod:`analysis.figures`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.figures import _PAD, _PNG_METADATA, COLUMN_WIDTH, OKABE_ITO, _figure, _style
-from corpus.files import atomic_open
+from analysis.figures import COLUMN_WIDTH, OKABE_ITO, _figure, _style
 
-__all__ = ["FEWEST", "replay_curve", "save_curve"]
+__all__ = ["FEWEST", "replay_curve"]
 
 FEWEST = 5
 """The fewest items not yet coded that a point of the curve is measured on."""
@@ -88,28 +86,3 @@ def replay_curve(results: Mapping[str, dict[str, Any]], title: str = "") -> Figu
         if title:
             figure.suptitle(title, fontweight="bold")
     return figure
-
-
-def save_curve(figure: Figure, path: str | Path) -> Path:
-    """Write ``figure`` to ``path``, PNG at 300 dpi or PDF by its suffix, whole or not at all.
-
-    Raises
-    ------
-    ValueError
-        For a suffix other than ``.png`` and ``.pdf``.
-    """
-    path = Path(path)
-    kind = path.suffix.lower().lstrip(".")
-    if kind not in ("png", "pdf"):
-        raise ValueError(f"{path}: a plot is written as .png or .pdf, not {path.suffix!r}")
-    metadata = _PNG_METADATA if kind == "png" else {"CreationDate": None, "Producer": None}
-    with _style(), atomic_open(path, "wb") as stream:
-        figure.savefig(
-            stream,
-            format=kind,
-            dpi=300 if kind == "png" else None,
-            bbox_inches="tight",
-            pad_inches=_PAD,
-            metadata=metadata,
-        )
-    return path

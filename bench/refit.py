@@ -19,22 +19,17 @@ import random
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import pandas as pd
+from replay import coded_sets  # bench/, the script's folder, is on the path
 
 from coding.codebook import load_codebook
-from coding.definitions import load_definitions
 from coding.model.learning import fit_scheme
-
-DEV = Path(__file__).resolve().parent / "data" / "cluster_dev.csv"
 
 
 def coded(n: int, seed: int = 0) -> pd.DataFrame:
     """``n`` coded definitions resampled and perturbed from the 54."""
-    paper = load_definitions().rename(columns={"key": "id"})
-    dev = pd.read_csv(DEV).rename(columns={"key": "id"})[paper.columns]
-    pool = pd.concat([paper, dev], ignore_index=True)
+    pool = coded_sets()["54"]
     rng = random.Random(seed)
     by_school = {s: g["definition"].tolist() for s, g in pool.groupby("school")}
     rows = []

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.replay_figure import replay_curve, save_curve
+from analysis.figures import save_plot
+from analysis.replay_figure import replay_curve
 from coding.codebook import load_codebook
 from coding.definitions import load_definitions
 from coding.model.simulation import MODELS, replay
@@ -72,7 +73,7 @@ def main() -> None:
         marks = [0, 5, 10, 20, 30, 40, 50]
         print(f"\n{title}: accuracy on the items not yet coded, by the number coded")
         print(points.loc[marks, ["accuracy", "accuracy_low", "accuracy_high", "no_retraining"]])
-    save_curve(replay_curve(curves), FIGURE)
+    save_plot(replay_curve(curves), FIGURE)
     print(f"\nwrote {FIGURE.relative_to(ROOT)} ({time.perf_counter() - start:.0f} s in all)")
 
 

@@ -27,7 +27,6 @@ import hashlib
 import io
 import math
 import os
-import secrets
 import shutil
 import tempfile
 import threading
@@ -39,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from corpus.errors import InputError, OutputError
-from corpus.files import TEMP_PREFIX, atomic_open, cannot_write
+from corpus.files import atomic_open, cannot_write, temporary_name
 from corpus.records import MAX_CELL, csv_rows, header_names
 
 if TYPE_CHECKING:
@@ -659,7 +658,7 @@ def _temporary_folder(out: Path) -> Path:
     from corpus.files import make_folder
 
     make_folder(out.parent if str(out.parent) else Path("."))
-    folder = out.parent / f"{TEMP_PREFIX}{out.name[:50]}.{secrets.token_hex(4)}.tmp"
+    folder = temporary_name(out)
     try:
         folder.mkdir()
     except OSError as exc:
@@ -672,7 +671,7 @@ def _replace(folder: Path, out: Path) -> None:
     aside = None
     try:
         if out.exists():
-            aside = out.parent / f"{TEMP_PREFIX}{out.name[:50]}.{secrets.token_hex(4)}.old"
+            aside = temporary_name(out, "old")
             os.replace(out, aside)
         os.replace(folder, out)
     except OSError as exc:

@@ -172,9 +172,7 @@ def _open_beside(path: Path) -> tuple[int, str]:
     _refuse_file_in_the_way(path)
     make_folder(path.parent)
     for _ in range(100):
-        # A long name is cut, so that the temporary name stays within 255 bytes.
-        name = f"{TEMP_PREFIX}{path.name[:50]}.{secrets.token_hex(4)}.tmp"
-        temporary = os.path.join(path.parent, name)
+        temporary = str(temporary_name(path))
         try:
             # Mode 0o666 less the umask, as open() gives; mkstemp would give 0o600.
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
@@ -184,6 +182,15 @@ def _open_beside(path: Path) -> tuple[int, str]:
         except OSError as exc:
             raise cannot_write(path, exc) from exc
     raise OutputError(f"{path}: cannot write (no free temporary name in {path.parent})")
+
+
+def temporary_name(path: Path, kind: str = "tmp") -> Path:
+    """A random name beside ``path`` for a file or folder that will replace or hide it.
+
+    ``.defcode-<name>.<8 hex>.<kind>``: the name is cut, so that it stays within
+    255 bytes, and the prefix lets a later run recognise it.
+    """
+    return path.parent / f"{TEMP_PREFIX}{path.name[:50]}.{secrets.token_hex(4)}.{kind}"
 
 
 def _keep_mode(path: Path, temporary: str) -> None:

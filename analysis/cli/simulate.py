@@ -100,10 +100,11 @@ def simulate(
     except ValueError as exc:
         fail(f"{input}: {exc}")
     if plot is not None:
-        from analysis.replay_figure import replay_curve, save_curve
+        from analysis.figures import save_plot
+        from analysis.replay_figure import replay_curve
 
         try:
-            save_curve(replay_curve({f"{scheme}, n = {result['n']}": result}), plot)
+            save_plot(replay_curve({f"{scheme}, n = {result['n']}": result}), plot)
         except (OutputError, ValueError) as exc:
             fail(str(exc))
         note(f"wrote {plot}")

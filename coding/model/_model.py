@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import gc
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -137,6 +137,24 @@ def _versions() -> dict[str, str]:
     return library_versions("scikit-learn", "spacy") | {"format": FORMAT}
 
 
+def _provenance(definitions: pd.DataFrame, codebook: Codebook, schemes: Sequence[str]) -> dict:
+    """What a model's ``info`` records of what it was trained on, and with which libraries."""
+    digest = hashlib.sha256(
+        pd.util.hash_pandas_object(definitions, index=False).to_numpy().tobytes()
+    ).hexdigest()
+    return {
+        "concept": codebook.concept,
+        "schemes": list(schemes),
+        "codebook_sha256": codebook.sha256,
+        "data_sha256": digest,
+    } | _versions()
+
+
+def _as_lists(params: dict) -> dict:
+    """Hyperparameters with tuples as lists, as JSON gives them back."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+
+
 #: The fewest coded definitions a scheme is learnt (or evaluated) from.
 MIN_DEFINITIONS = 3
 #: A model whose top two probabilities are closer than this on every training
@@ -243,19 +261,14 @@ def train(
         tuned = tuned_classifier(codebook, scheme, param_grid, n_jobs, cv)
         tuned.fit(texts, definitions[scheme])
         classifiers[scheme] = tuned.estimator_
-        chosen[scheme] = {
-            k: list(v) if isinstance(v, tuple) else v for k, v in tuned.search_.best_params_.items()
-        } | {"temperature": round(tuned.temperature_, 4)}
+        chosen[scheme] = _as_lists(tuned.search_.best_params_) | {
+            "temperature": round(tuned.temperature_, 4)
+        }
         problem = degenerate(tuned.estimator_, texts)
         if problem:
             warnings[scheme] = f"cannot tell the codes of {scheme!r} apart: {problem}"
-    digest = hashlib.sha256(
-        pd.util.hash_pandas_object(definitions, index=False).to_numpy().tobytes()
-    ).hexdigest()
     info = {"params": chosen, "chosen_by": describe_cv(cv), "n": len(definitions)}
-    info |= {"concept": codebook.concept, "schemes": list(schemes)}
-    info |= {"codebook_sha256": codebook.sha256, "warnings": warnings}
-    info |= {"data_sha256": digest} | _versions()
+    info |= {"warnings": warnings} | _provenance(definitions, codebook, schemes)
     return Model(codebook, classifiers, info)
 
 

@@ -15,7 +15,6 @@ fitted on the codebook alone, and every reason says so.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +24,7 @@ from sklearn.base import clone
 from sklearn.model_selection import KFold
 
 from coding.codebook import Codebook, load_codebook
-from coding.model._model import Model, _versions
+from coding.model._model import Model, _as_lists, _provenance
 from coding.model.calibration import Delegating, cross_val_proba, fit_temperature
 from coding.model.classifier import DefinitionClassifier
 
@@ -151,22 +150,17 @@ def refit(
         coded[scheme] = 0 if note else len(codes)
         if note:
             notes[scheme] = note
-        fitted = {
-            k: list(v) if isinstance(v, tuple) else v for k, v in (params or REFIT_PARAMS).items()
+        chosen[scheme] = _as_lists(params or REFIT_PARAMS) | {
+            "temperature": round(classifier.temperature, 4)
         }
-        chosen[scheme] = fitted | {"temperature": round(classifier.temperature, 4)}
-    digest = hashlib.sha256(
-        pd.util.hash_pandas_object(definitions, index=False).to_numpy().tobytes()
-    ).hexdigest()
     info = {"params": chosen, "chosen_by": "a fixed configuration (no search)"}
     info |= {
         "n": max(coded.values(), default=0),
         "coded": coded,
         "trained_at": datetime.now(UTC).isoformat(timespec="microseconds"),
     }
-    info |= {"concept": codebook.concept, "schemes": list(schemes), "notes": notes}
-    info |= {"codebook_sha256": codebook.sha256, "warnings": {}, "data_sha256": digest}
-    return Model(codebook, classifiers, info | _versions())
+    info |= {"notes": notes, "warnings": {}} | _provenance(definitions, codebook, schemes)
+    return Model(codebook, classifiers, info)
 
 
 def describe_model(model: Model) -> str:
