@@ -184,9 +184,7 @@ def _run(
     params: dict[str, Any],
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[float]]:
     """One replay: the items as shown with each model's proposal, the curve, the refit times."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
+    from coding.model.evaluation import baselines
 
     n = len(texts)
     classes = np.array(codebook.scheme(scheme).codes, dtype=object)
@@ -197,9 +195,7 @@ def _run(
     base_proba = base.probabilities(base._features(lemmas))
     base_codes = classes[base_proba.argmax(axis=1)]
     proba, learnt_from = base_proba, 0
-    lr = make_pipeline(
-        TfidfVectorizer(), LogisticRegression(class_weight="balanced", max_iter=1000)
-    )
+    lr = baselines(codebook, scheme)["tfidf_lr"]
     coded: list[int] = []
     rows, curve, times = [], [], []
     for step in range(n):
