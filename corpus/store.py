@@ -69,6 +69,32 @@ CREATE TABLE IF NOT EXISTS candidates (
     PRIMARY KEY (concept, id)
 );
 CREATE INDEX IF NOT EXISTS candidates_page ON candidates (page_id);
+CREATE TABLE IF NOT EXISTS definitions (
+    concept TEXT NOT NULL,
+    id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    authors TEXT NOT NULL DEFAULT '',
+    year TEXT NOT NULL DEFAULT '',
+    page TEXT NOT NULL DEFAULT '',
+    key TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (concept, id)
+);
+CREATE TABLE IF NOT EXISTS occurrences (
+    concept TEXT NOT NULL,
+    candidate TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    text TEXT NOT NULL,
+    quoted INTEGER NOT NULL CHECK (quoted IN (0, 1)),
+    cited_authors TEXT NOT NULL DEFAULT '',
+    cited_year TEXT NOT NULL DEFAULT '',
+    cited_page TEXT NOT NULL DEFAULT '',
+    reference TEXT NOT NULL DEFAULT '',
+    resolved INTEGER NOT NULL CHECK (resolved IN (0, 1)),
+    PRIMARY KEY (concept, candidate),
+    FOREIGN KEY (concept, candidate) REFERENCES candidates (concept, id) ON DELETE CASCADE,
+    FOREIGN KEY (concept, definition) REFERENCES definitions (concept, id)
+);
+CREATE INDEX IF NOT EXISTS occurrences_definition ON occurrences (concept, definition);
 """
 
 
