@@ -146,3 +146,30 @@ def occurrences(conn: sqlite3.Connection, concept: str) -> pd.DataFrame:
         params=(concept,),
     )
     return frame.astype({"quoted": bool})
+
+
+def candidate_sources(conn: sqlite3.Connection, concept: str) -> pd.DataFrame:
+    """Where each candidate of ``concept`` comes from: its document and the document's file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``candidate, document`` (the document's row id, for
+        :func:`corpus.store.document_pages`), ``doc`` (its key), ``authors``,
+        ``year``, ``path`` and ``kind`` (``pdf``, ``text``, ``bibtex``, ``ris``
+        or ``csv``) of its source file.
+    """
+    return pd.read_sql_query(
+        "SELECT c.id AS candidate, d.id AS document, d.key AS doc, d.authors, d.year,"
+        " s.path, s.kind FROM candidates c JOIN pages p ON p.id = c.page_id"
+        " JOIN documents d ON d.id = p.document_id JOIN sources s ON s.id = d.source_id"
+        " WHERE c.concept = ?",
+        conn,
+        params=(concept,),
+    )
+
+
+def held_by(conn: sqlite3.Connection, concept: str) -> dict[str, str]:
+    """The stored definition of each candidate of ``concept`` that holds one, by candidate id."""
+    query = "SELECT candidate, definition FROM occurrences WHERE concept = ?"
+    return dict(conn.execute(query, (concept,)).fetchall())
