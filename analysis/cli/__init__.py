@@ -1,6 +1,7 @@
 """The ``defcode`` command line: one module per command group.
 
 - :mod:`analysis.cli.corpus`: ``ingest``, ``candidates``, ``detect``, ``train-detector``;
+- :mod:`analysis.cli.definitions`: ``definitions`` (distinct, attributed definitions);
 - :mod:`analysis.cli.scan`: ``scan`` (record exports on Dask);
 - :mod:`analysis.cli.codebook`: ``codebook validate``, ``codebook init``;
 - :mod:`analysis.cli.codings`: ``codings items``, ``propose``, ``import``, ``export``,
@@ -27,6 +28,7 @@ from analysis.cli._util import app
 # Importing a module adds its commands to app: this order is their order in --help.
 # isort: off
 from analysis.cli import corpus
+from analysis.cli import definitions
 from analysis.cli import scan
 from analysis.cli import codebook
 from analysis.cli import codings
@@ -44,6 +46,7 @@ __all__ = [
     "codings",
     "console",
     "corpus",
+    "definitions",
     "model",
     "qda",
     "reliability",

@@ -126,6 +126,14 @@ RawOption = Annotated[
 ]
 
 
+ConceptOption = Annotated[
+    str,
+    typer.Option(
+        "--concept",
+        help="The concept: a bundled codebook's name (its terms are searched), or a word.",
+    ),
+]
+DbOption = Annotated[Path, typer.Option("--db", help="The corpus database (SQLite).")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 CodebookOption = Annotated[
     Path | None,
@@ -166,3 +174,43 @@ def progress_bar(label: str, quiet: bool):
     from rich.progress import track
 
     return lambda items: track(items, description=label, transient=True)
+
+
+def concept_terms(concept: str, codebook: Path | None) -> tuple[str, list[str]]:
+    """The concept's name and terms: from a codebook, the bundled one of that name, or the word."""
+    from coding.codebook import bundled_codebook_path, load_codebook
+    from corpus.errors import InputError
+
+    path = codebook
+    if path is None and bundled_codebook_path(concept).is_file():
+        path = bundled_codebook_path(concept)
+    if path is None:
+        return concept, [concept]
+    try:
+        book = load_codebook(path)
+    except InputError as exc:
+        fail(str(exc))
+    return book.concept, list(book.terms) or [book.concept]
+
+
+def corpus_or_exit(
+    db: Path, concept: str, codebook: Path | None
+) -> tuple[sqlite3.Connection, str, int]:
+    """Open an existing corpus database with every document searched for the concept.
+
+    Returns the connection, the concept's name (see :func:`concept_terms`) and
+    how many stored documents were searched for it now; exits with the error
+    when ``db`` is missing or not a corpus database.
+    """
+    from corpus import store
+    from corpus.errors import InputError
+    from corpus.ingest import scan_stored
+
+    if not db.is_file():
+        fail(f"{db}: no such database; create it with `defcode ingest`")
+    name, terms = concept_terms(concept, codebook)
+    try:
+        searched = scan_stored(db, name, terms)
+        return store.connect(db), name, searched
+    except InputError as exc:
+        fail(str(exc))

@@ -11,33 +11,18 @@ from typing import Annotated
 
 import typer
 
-from analysis.cli._util import CodebookOption, QuietOption, RawOption, app, fail, progress_bar
-
-ConceptOption = Annotated[
-    str,
-    typer.Option(
-        "--concept",
-        help="The concept: a bundled codebook's name (its terms are searched), or a word.",
-    ),
-]
-DbOption = Annotated[Path, typer.Option("--db", help="The corpus database (SQLite).")]
-
-
-def _concept(concept: str, codebook: Path | None) -> tuple[str, list[str]]:
-    """The concept's name and terms: from a codebook, the bundled one of that name, or the word."""
-    from coding.codebook import bundled_codebook_path, load_codebook
-    from corpus.errors import InputError
-
-    path = codebook
-    if path is None and bundled_codebook_path(concept).is_file():
-        path = bundled_codebook_path(concept)
-    if path is None:
-        return concept, [concept]
-    try:
-        book = load_codebook(path)
-    except InputError as exc:
-        fail(str(exc))
-    return book.concept, list(book.terms) or [book.concept]
+from analysis.cli._util import (
+    CodebookOption,
+    ConceptOption,
+    DbOption,
+    QuietOption,
+    RawOption,
+    app,
+    concept_terms,
+    corpus_or_exit,
+    fail,
+    progress_bar,
+)
 
 
 @app.command()
@@ -76,7 +61,7 @@ def ingest(
     from corpus.ingest import ingest as run
     from corpus.ingest import read_meta
 
-    name, terms = _concept(concept, codebook)
+    name, terms = concept_terms(concept, codebook)
     if codebook is not None:
         _store_codebook(db, codebook, record=False)
     try:
@@ -148,17 +133,9 @@ def candidates(
     """
     from corpus import store
     from corpus.errors import InputError
-    from corpus.ingest import scan_stored
     from corpus.records import write_csv_chunks
 
-    if not db.is_file():
-        fail(f"{db}: no such database; create it with `defcode ingest`")
-    name, terms = _concept(concept, codebook)
-    try:
-        searched = scan_stored(db, name, terms)
-        conn = store.connect(db)
-    except InputError as exc:
-        fail(str(exc))
+    conn, name, searched = corpus_or_exit(db, concept, codebook)
     try:
         found = store.candidates(conn, name, min_score)
     finally:
