@@ -215,7 +215,6 @@ def test_the_command_writes_both_tables_and_a_bad_bib_is_one_error(corpus_db, tm
     assert not out.exists()
 
 
-@pytest.mark.slow
 def test_seed_pdf_definitions_are_grouped_and_credited_to_their_authors(seed):  # noqa: F811
     *_, db = seed
     conn = store.connect(db)
