@@ -219,19 +219,17 @@ def _reference_lists(
 def _occurrence(
     candidate: str, document: int, framed: Framed, references: list[Reference]
 ) -> _Occurrence:
-    """A framed candidate, its matched reference, the work it credits (None: its document)."""
+    """A framed candidate, its matched reference, the work it credits (None when it names none)."""
     citation: Citation | None = framed.citations[0] if framed.citations else None
     if citation is None:
         return _Occurrence(candidate, document, framed, None, None)
     reference = match_reference(citation, references) if references else None
-    if citation.style == "numbered":
-        credit = (
-            Credit(reference.authors, reference.year, citation.page)
-            if reference is not None
-            else None
-        )
-    else:
+    if citation.style == "numbered" and reference is not None:
+        credit = Credit(reference.authors, reference.year, citation.page)
+    elif citation.authors:
         credit = Credit(citation.authors, citation.year, citation.page, citation.et_al)
+    else:
+        credit = None
     return _Occurrence(candidate, document, framed, reference, credit)
 
 
@@ -290,7 +288,8 @@ def _canonical(group: list[_Occurrence]) -> str:
 def _held(o: _Occurrence, ident: str) -> tuple:
     """One row of the occurrences table: what the sentence itself says of its source.
 
-    An unresolved numbered citation keeps its number (``[3]``) as its authors;
+    An unresolved numbered citation that names no author keeps its number
+    (``[3]``) as its authors;
     ``resolved`` is true for a citation matched in the reference list and for
     a definition its document states itself.
     """
@@ -302,7 +301,7 @@ def _held(o: _Occurrence, ident: str) -> tuple:
     if o.credit is not None:
         authors, year = o.credit.names, o.credit.year
     else:
-        authors, year = f"[{citation.number}]", citation.year
+        authors, year = f"[{citation.number}]" if citation.number else "", citation.year
     return (*said, authors, year, citation.page, reference, o.reference is not None)
 
 
