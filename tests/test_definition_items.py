@@ -184,3 +184,26 @@ def test_a_store_of_schema_2_gains_the_definition_columns_and_keeps_its_items(tm
         assert store.item_occurrences(conn).empty
     assert len(found) == 17
     assert set(found["key"]) == set(found["cited_page"]) == {""}
+
+
+def test_the_widget_shows_who_gave_a_definition_and_where_it_was_found(db):
+    from coding.coders.widget import CodingSession
+
+    runner.invoke(app, ["codings", "items", "--db", str(db), "--definitions"])
+    session = CodingSession(db, coder="ab")
+    try:
+        shown = {}
+        while session.item is not None:
+            shown[session.item] = (session.location.value, session.attribution.value)
+            session.skip()
+    finally:
+        session.close()
+    assert list(shown) == ["def-00000000p998", "def-00000000l022", "def-00000000e996"]
+    location, attribution = shown["def-00000000p998"]
+    assert location == "Item 1 of 3 · <small>item def-00000000p998</small>"
+    assert attribution == (
+        "Definition by <b>Porter (1998, p. 199)</b><br><small>Found 2 times in 2 documents: "
+        "<b>jones2021</b> p. 1; <b>smith2020</b> p. 1</small>"
+    )
+    assert shown["def-00000000l022"][1].startswith("Definition by <b>Lee (2022)</b>")
+    assert "Found 1 time in 1 document: <b>smith2020</b> p. 1" in shown["def-00000000e996"][1]
