@@ -14,6 +14,7 @@ from corpus.ingest import ingest
 
 runner = CliRunner()
 CODEBOOK = load_codebook()
+SCHEMES = ["school", "breadth"]
 PORTER = (
     "A cluster is a geographically proximate group of interconnected companies and "
     "associated institutions in a particular field"
@@ -33,10 +34,31 @@ FOUND = pd.DataFrame(
     [
         ("def-00000000p998", PORTER, "Porter", "1998", "199", "porter1998"),
         ("def-00000000e996", ENRIGHT, "Enright", "1996", "", ""),
-        ("def-00000000l022", OWN.removeprefix("In this paper we define "), "Lee", "2022", "", ""),
+        (
+            "def-00000000l022",
+            OWN.removeprefix("In this paper we define "),
+            "Lee",
+            "2022",
+            "",
+            "lee",
+        ),
     ],
     columns=["definition", "text", "authors", "year", "page", "key"],
 )
+#: The report's bibliography: it holds Porter (1998), not the key "lee" of Lee (2022).
+BIB = """@book{porter1998,
+  author = {Porter, Michael E.},
+  title = {On Competition},
+  publisher = {Harvard Business School Press},
+  year = {1998}
+}
+"""
+#: Agreed codes (school, breadth) for each definition.
+CODES = {
+    "def-00000000p998": ("Michael Porter", "B"),
+    "def-00000000e996": ("Economic and industrial geography", "N"),
+    "def-00000000l022": ("Regional innovation systems and learning regions", "N"),
+}
 MARKS = {"def-00000000p998": "geographically", "def-00000000e996": "member firms"}
 
 
@@ -207,3 +229,102 @@ def test_the_widget_shows_who_gave_a_definition_and_where_it_was_found(db):
     )
     assert shown["def-00000000l022"][1].startswith("Definition by <b>Lee (2022)</b>")
     assert "Found 1 time in 1 document: <b>smith2020</b> p. 1" in shown["def-00000000e996"][1]
+
+
+@pytest.fixture
+def coded(db):
+    """The store with its definitions registered and coded alike by two coders."""
+    runner.invoke(app, ["codings", "items", "--db", str(db), "--definitions"])
+    with store.open_store(db) as conn:
+        for item, values in CODES.items():
+            for coder in ("ann", "bob"):
+                for scheme, value in zip(("school", "breadth"), values, strict=True):
+                    store.record(conn, CODEBOOK, item, scheme, coder, value)
+    (db.parent / "references.bib").write_text(BIB, encoding="utf-8")
+    return db
+
+
+def test_table2_from_a_store_credits_each_definition_to_its_work(coded, tmp_path):
+    out = tmp_path / "tables"
+    bib = coded.parent / "references.bib"
+    result = runner.invoke(
+        app, ["tables", "--db", str(coded), "--bib", str(bib), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "table2.csv", keep_default_na=False)
+    assert table.columns.tolist() == ["id", "key", "authors", "year", "definition", *SCHEMES]
+    rows = table.set_index("id")
+    assert rows.loc["def-00000000p998", ["key", "authors", "year", "school"]].tolist() == [
+        "porter1998",
+        "Porter",
+        1998,
+        "Michael Porter",
+    ]
+    # Lee's key is not in the bibliography, Enright's was never resolved: both print as text.
+    assert rows["key"].to_dict() == {
+        "def-00000000p998": "porter1998",
+        "def-00000000l022": "",
+        "def-00000000e996": "",
+    }
+    assert rows.loc["def-00000000e996", "definition"] == ENRIGHT
+    tex = (out / "table2.tex").read_text(encoding="utf-8")
+    assert r"\defcitealias{porter1998}{Porter (1998)}\citetalias{porter1998}" in tex
+    assert "Enright (1996) &" in tex and "Lee (2022) &" in tex
+    assert r"\citetalias{lee}" not in tex
+    assert (out / "references.bib").read_text(encoding="utf-8") == BIB
+    markdown = (out / "table2.md").read_text(encoding="utf-8")
+    assert [line.split("|")[1].strip() for line in markdown.splitlines()[4:7]] == [
+        "Porter (1998)",
+        "Lee (2022)",
+        "Enright (1996)",
+    ]
+
+
+def test_table2_from_a_store_without_a_bibliography_cites_nothing(coded, tmp_path):
+    out = tmp_path / "tables"
+    result = runner.invoke(app, ["tables", "--db", str(coded), "--out", str(out), "-f", "latex"])
+    assert result.exit_code == 0, result.output
+    tex = (out / "table2.tex").read_text(encoding="utf-8")
+    assert r"\cite" not in tex and "Porter (1998) &" in tex
+    assert not (out / "references.bib").exists()
+
+
+def test_a_store_with_nothing_agreed_is_one_error_line(db, tmp_path):
+    runner.invoke(app, ["codings", "items", "--db", str(db), "--definitions"])
+    result = runner.invoke(app, ["tables", "--db", str(db), "--out", str(tmp_path / "t")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        f"error: {db}: no item of 'cluster' has an agreed code in every scheme yet"
+    )
+
+
+def test_the_report_from_a_store_cites_the_keys_its_bibliography_holds(coded, tmp_path):
+    out = tmp_path / "report"
+    bib = coded.parent / "references.bib"
+    result = runner.invoke(
+        app,
+        ["report", "--db", str(coded), "--bib", str(bib), "--out", str(out), "--no-pdf", "-q"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "from 3 definitions" in result.output
+    tex = (out / "report.tex").read_text(encoding="utf-8")
+    assert r"\citetalias{porter1998}" in tex
+    assert r"\citetalias{lee}" not in tex and "Lee (2022)" in tex
+    assert r"\bibliography{tables/references}" in tex and r"\nocite{*}" not in tex
+    # The timeline dates each definition by its credited work, not by the papers quoting it.
+    timeline = pd.read_csv(out / "tables" / "timeline_school.csv")
+    assert timeline.loc[timeline["Total"] > 0, "year"].tolist() == [1996, 1998, 2022]
+
+
+@pytest.mark.latex
+def test_table2_from_a_store_compiles_with_its_citation_resolved(coded, tmp_path, needs_latex):
+    from analysis.latex import compile_pdf
+
+    out = tmp_path / "tables"
+    bib = coded.parent / "references.bib"
+    runner.invoke(app, ["tables", "--db", str(coded), "--bib", str(bib), "--out", str(out)])
+    pdf = compile_pdf(out / "table2.tex", build="build")
+    assert pdf.stat().st_size > 1000
+    aux = (out / "build" / "table2.aux").read_text()
+    assert "\\citation{porter1998}" in aux and "\\citation{lee}" not in aux
+    assert (out / "build" / "table2.bbl").read_text().count("\\bibitem") == 1
