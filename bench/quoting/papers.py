@@ -37,7 +37,7 @@ from bench.quoting.pool import (
     bib_works,
     seed_definitions,
 )
-from bench.quoting.quotes import QUOTE_MARKS, Conventions, Quote, sentence, self_stated
+from bench.quoting.quotes import QUOTE_MARKS, Conventions, Quote, self_stated, sentence
 
 SETS = {"dev": (1, 12), "heldout": (2, 12), "sample": (7, 7)}
 TRUTH_COLUMNS = ["doc", "page", "text", "definition", "first_author", "year", "style", "form"]
@@ -101,12 +101,13 @@ def _plan(seed: int, count: int) -> list[Paper]:
     pool = list(seed_definitions())
     years = sorted(rng.sample(range(2005, 2025), count))
     owns = rng.sample(OWN, count)
-    surnames = rng.sample(SURNAMES, len(SURNAMES))
+    # Odd and even seeds draw first authors from two halves of the names: no shared keys.
+    firsts = rng.sample(SURNAMES[seed % 2 :: 2], count)
+    others = rng.sample(SURNAMES[1 - seed % 2 :: 2], len(SURNAMES) // 2)
     papers: list[Paper] = []
     for i, year in enumerate(years):
-        authors = tuple(
-            (surnames.pop(), rng.choice(GIVEN)) for _ in range(rng.choice([1, 2, 2, 3]))
-        )
+        names = [firsts[i]] + [others.pop() for _ in range(rng.choice([0, 1, 1, 2]))]
+        authors = tuple((name, rng.choice(GIVEN)) for name in names)
         key = f"{_ascii(authors[0][0])}{year}"
         key += "b" if any(p.key == key for p in papers) else ""
         topic, region = rng.choice(TOPICS), rng.choice(prose.REGIONS)
@@ -143,8 +144,9 @@ def _plan(seed: int, count: int) -> list[Paper]:
 def _paragraph(rng: random.Random, quotes: list[Quote]) -> tuple[Block, list[Quote]]:
     """Filler sentences with ``quotes`` set among them."""
     parts: list[str | Quote] = list(prose.sentences(rng, rng.randint(3, 6)))
-    for quote in quotes:
-        parts.insert(rng.randint(0, len(parts)), quote)
+    places = sorted(rng.randint(0, len(parts)) for _ in quotes)  # quotes keep their order
+    for k, (place, quote) in enumerate(zip(places, quotes, strict=True)):
+        parts.insert(place + k, quote)
     text, anchors = "", []
     for part in parts:
         text += " " if text else ""
@@ -167,9 +169,9 @@ def reference(work: Work, paper: Conventions, number: int | None = None) -> str:
 
     Examples
     --------
-    >>> porter = Work("porter1998", (("Porter", "Michael E."),), "1998", "On Competition", "HBS Press")
+    >>> porter = Work("porter1998", (("Porter", "Michael E."),), "1998", "On Competition", "HBS")
     >>> reference(porter, Conventions(False, True, False, ('"', '"')))
-    'Porter, M. E. 1998. On Competition. HBS Press.'
+    'Porter, M. E. 1998. On Competition. HBS.'
     """
     people = [
         f"{surname}, {_initials(given)}" if given else surname for surname, given in work.authors
@@ -308,8 +310,8 @@ def _compose(paper: Paper, rng: random.Random) -> _Writer:
     return write
 
 
-def write_paper(paper: Paper, folder: Path, seed: int) -> pd.DataFrame:
-    """Typeset ``paper`` into ``folder`` as ``<key>.pdf``; return its truth rows."""
+def write_paper(paper: Paper, folder: Path, seed: int) -> tuple[pd.DataFrame, dict[str, Work]]:
+    """Typeset ``paper`` into ``folder`` as ``<key>.pdf``; return its truth rows and cited works."""
     rng = random.Random(f"quoting-{seed}-{paper.key}")
     write = _compose(paper, rng)
     head = f"{paper.journal} \u2013 an invented paper for defcode"
@@ -328,7 +330,7 @@ def write_paper(paper: Paper, folder: Path, seed: int) -> pd.DataFrame:
         for pages, truth in zip(placed, write.truth, strict=True)
         for page, row in zip(pages, truth, strict=True)
     ]
-    return pd.DataFrame(rows, columns=TRUTH_COLUMNS)
+    return pd.DataFrame(rows, columns=TRUTH_COLUMNS), write.cited
 
 
 def write_set(folder: str | Path, name: str = "dev", *, truth: bool = True) -> pd.DataFrame:
@@ -364,7 +366,7 @@ def write_set(folder: str | Path, name: str = "dev", *, truth: bool = True) -> p
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     papers = _plan(seed, count)
-    frame = pd.concat([write_paper(p, folder, seed) for p in papers], ignore_index=True)
+    frame = pd.concat([write_paper(p, folder, seed)[0] for p in papers], ignore_index=True)
     if truth:
         frame.to_csv(folder / "truth.csv", index=False)
     return frame
@@ -401,18 +403,18 @@ Regenerate with: python -m bench.quoting.papers --sample corpus/data/quoting_pap
 
 
 def write_sample(folder: str | Path) -> None:
-    """Write the shipped sample: the papers, a ``references.bib`` and a ``README.txt``."""
+    """Write the shipped sample: the papers, a ``references.bib`` and a ``README.txt``.
+
+    ``references.bib`` holds the entries of the papers themselves and of every work
+    they cite, those of published works copied from the repository's ``references.bib``.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     seed, count = SETS["sample"]
     papers = _plan(seed, count)
-    cited: dict[str, Work] = {}
+    cited = {paper.key: paper.work for paper in papers}
     for paper in papers:
-        write_paper(paper, folder, seed)
-        cited.update((p.work.key, p.work) for p in papers if p.key == paper.key)
-    for paper in papers:
-        writer = _compose(paper, random.Random(f"quoting-{seed}-{paper.key}"))
-        cited.update(writer.cited)
+        cited.update(write_paper(paper, folder, seed)[1])
     entries = [_bib_entry(work) for work in sorted(cited.values(), key=lambda w: w.key)]
     (folder / "references.bib").write_text("\n".join(entries), encoding="utf-8")
     (folder / "README.txt").write_text(README.format(count=count, seed=seed), encoding="utf-8")

@@ -66,7 +66,8 @@ def reword(text: str, form: str, rng: random.Random) -> str:
     --------
     >>> reword("Clusters are groups of small plants", "swap", random.Random(0))
     'Clusters are sets of small plants'
-    >>> len(reword("one two three four five six seven eight nine ten", "partial", random.Random(1)).split()) >= 6
+    >>> words = "one two three four five six seven eight nine ten eleven"
+    >>> len(reword(words, "partial", random.Random(1)).split()) >= 6
     True
     """
     words = text.split()
