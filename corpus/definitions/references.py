@@ -236,7 +236,7 @@ def _section(pages: Sequence[str]) -> tuple[str, int, list[str]] | None:
     name, number, at = found
     tails = [pages[number - 1].split("\n")[at + 1 :]]
     tails += [page.split("\n") for page in pages[number:]]
-    heads = _running_heads(tails)
+    heads = _running_heads([page.split("\n") for page in pages])
     lines: list[str] = []
     for tail in tails:
         for line in tail:
@@ -289,11 +289,11 @@ def _grouped(
 
 
 def _joined(lines: list[str]) -> str:
-    """Lines of one entry as one text: a word broken at a line end is joined."""
+    """Lines of one entry as one text; a line ending in a hyphen joins the next without a space."""
     text = lines[0]
     for line in lines[1:]:
         if re.search(r"[^\W\d_]-$", text) and line[:1].islower():
-            text = text[:-1] + line
+            text += line
         else:
             text += " " + line
     return " ".join(text.split())
