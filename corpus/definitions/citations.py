@@ -36,7 +36,7 @@ _PARTICLE = r"(?:[vV][oa]n|vom|[dD]e[nrls]?|[dD]ella|[dD]ei|[dD][iau]|[lL][ae]|[
 _PERSON = rf"(?:{_NAME}\s+){{0,2}}(?:{_PARTICLE}\s+){{0,3}}{_NAME}"
 _ET_AL = r"\s+et\.?\s+al\.?"
 _AUTHORS = (
-    rf"{_PERSON}(?:\s*,\s*{_PERSON})*(?:\s*,?\s*(?:and|&)\s+{_PERSON})?"
+    rf"{_PERSON}(?:\s*,\s*{_PERSON}){{0,9}}(?:\s*,?\s*(?:and|&)\s+{_PERSON})?"
     rf"(?:{_ET_AL})?(?:['\u2019]s?)?"
 )
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)[a-z]?|n\.\s?d\."
