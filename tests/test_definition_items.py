@@ -311,6 +311,13 @@ def test_the_report_from_a_store_cites_the_keys_its_bibliography_holds(coded, tm
     assert r"\citetalias{porter1998}" in tex
     assert r"\citetalias{lee}" not in tex and "Lee (2022)" in tex
     assert r"\bibliography{tables/references}" in tex and r"\nocite{*}" not in tex
+    marks = pd.read_csv(out / "tables" / "determinants.csv", keep_default_na=False)
+    assert marks[["id", "key", "authors"]].values.tolist()[0] == [
+        "def-00000000p998",
+        "porter1998",
+        "Porter",
+    ]
+    assert r"\citetalias{porter1998}" in (out / "tables" / "determinants.tex").read_text()
     # The timeline dates each definition by its credited work, not by the papers quoting it.
     timeline = pd.read_csv(out / "tables" / "timeline_school.csv")
     assert timeline.loc[timeline["Total"] > 0, "year"].tolist() == [1996, 1998, 2022]
