@@ -189,7 +189,9 @@ def mark_tables(
         },
         index=coded.index,
     )
-    by_definition = pd.concat([coded[[ident, "authors", "year"]], words], axis=1)
+    # A coding store's distinct definitions have both: the item's id and the cited work's key.
+    idents = [c for c in ("id", "key") if c in coded]
+    by_definition = pd.concat([coded[[*idents, "authors", "year"]], words], axis=1)
     labels = {c.code: c.label for c in chosen.categories}
     counts = marks[chosen.codes].astype(int).groupby(coded[by.name]).sum()
     counts = counts.reindex(by.codes, fill_value=0)

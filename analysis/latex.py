@@ -192,6 +192,8 @@ def table_latex(table: Table, *, longtable: bool | None = None) -> str:
         # as the .bib has them, cited under that text: natbib's alias of the row's key.
         display[table.headers["authors"]] = [
             rf"\defcitealias{{{key}}}{{{escape_latex(shown)}}}\citetalias{{{key}}}"
+            if isinstance(key, str) and key
+            else escape_latex(shown)
             for key, shown in zip(
                 table.data[table.cite], display[table.headers["authors"]], strict=True
             )

@@ -33,7 +33,7 @@ from analysis.extended import (
     timeline_table,
 )
 from analysis.latex import PREAMBLE, compile_pdf, escape_latex, table_latex
-from analysis.tables import Table, coded_table2, extra_tables, seed_bibliography, table1
+from analysis.tables import Table, coded_tables, seed_bibliography
 from analysis.timeline import timeline
 from coding.codebook import Codebook
 from coding.determinants import marked_schemes
@@ -105,11 +105,7 @@ def report_tables(
     """
     seed = seed_bibliography(coded, codebook)
     bib = Path(bibliography) if bibliography is not None else seed
-    tables = [
-        table1(codebook),
-        coded_table2(coded, bundled=seed is not None, codebook=codebook, bibliography=bib),
-        *extra_tables(codebook),
-    ]
+    tables = coded_tables(coded, codebook, bibliography)
     for rows, columns in scheme_pairs(codebook):
         if {rows, columns} <= set(coded.columns):
             tables += crosstab_tables(coded, codebook, rows, columns)
@@ -258,7 +254,7 @@ def report_latex(
             f"\\label{{fig:{name}}}\n\\end{{figure}}\n"
         )
     if bibliography:
-        if not any(table.cite for table in tables):
+        if not any(table.cites for table in tables):
             parts.append("\\nocite{*}\n")
         parts.append("\\bibliographystyle{plainnat}\n\\bibliography{tables/references}\n")
     parts.append("\\end{document}\n")

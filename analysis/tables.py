@@ -46,7 +46,8 @@ class Table:
     cite : str or None
         A column of BibTeX keys; when set, LaTeX cites each row's entry under
         its ``authors`` and ``year`` cells as printed (natbib's
-        ``\\citetalias``), so the bibliography lists it; the key column is hidden.
+        ``\\citetalias``), so the bibliography lists it; the key column is
+        hidden. A row whose key is empty prints its authors and year as text.
     number : int or None
         The table's number in the paper, kept in standalone LaTeX documents.
     small : bool
@@ -65,6 +66,11 @@ class Table:
     number: int | None = None
     small: bool = False
     bibliography: Path | None = None
+
+    @property
+    def cites(self) -> bool:
+        """Whether some row cites a BibTeX entry (a non-empty key in the ``cite`` column)."""
+        return self.cite is not None and bool((self.data[self.cite].fillna("") != "").any())
 
     def display(self) -> pd.DataFrame:
         """The cells as printed: authors joined with their year (n.d. when unknown)."""
@@ -331,16 +337,68 @@ def coded_table2(
 
 
 def _check_keys(keys: pd.Series, bibliography: Path) -> None:
-    """Raise an InputError naming the keys that ``bibliography`` does not hold."""
+    """Raise an InputError naming the keys, but empty ones, that ``bibliography`` does not hold."""
     from corpus.readers.bibliography import load_bibtex
 
     known = set(load_bibtex(bibliography)["key"])
-    missing = sorted(set(keys) - known)
+    missing = sorted(set(keys) - known - {""})
     if missing:
         raise InputError(
             f"{bibliography}: no entry for key(s) {', '.join(map(repr, missing))} of the coded "
             "definitions' 'key' column"
         )
+
+
+def citable(coded: pd.DataFrame, bibliography: str | Path | None) -> pd.DataFrame:
+    """``coded`` with each ``key`` kept only where ``bibliography`` holds it, else emptied.
+
+    A coding store's distinct definitions carry the BibTeX key their credited
+    work was resolved to (``defcode definitions --bib``); a table cites a
+    row's key only when the report's bibliography holds it, and prints the
+    others' authors and year as text, so that a key the bibliography lacks
+    never breaks the LaTeX. A user's coded CSV is checked strictly instead
+    (:func:`coded_table2`). Without a bibliography, ``coded`` is returned as
+    it is.
+
+    Examples
+    --------
+    >>> coded = pd.DataFrame({"id": ["d1", "d2"], "key": ["porter1998", "nobody2001"]})
+    >>> citable(coded, references_path())["key"].tolist()
+    ['porter1998', '']
+    """
+    if "key" not in coded.columns or bibliography is None:
+        return coded
+    from coding.definitions import is_bibtex_key
+    from corpus.readers.bibliography import load_bibtex
+
+    known = set(load_bibtex(bibliography)["key"])
+    keys = coded["key"].fillna("").astype(str)
+    usable = keys.isin(known) & keys.map(is_bibtex_key)
+    return coded.assign(key=keys.where(usable, ""))
+
+
+def coded_tables(
+    coded: pd.DataFrame, codebook: Codebook, bibliography: str | Path | None = None
+) -> list[Table]:
+    """Tables 1 and 2 from coded definitions already read, and the tables the codebook ships.
+
+    Table 2 cites the rows' ``key`` entries of ``bibliography``; the seed
+    paper's own definitions cite the paper's references (see
+    :func:`seed_bibliography`).
+
+    Examples
+    --------
+    >>> from coding.definitions import load_definitions
+    >>> [table.name for table in coded_tables(load_definitions(), load_codebook())]
+    ['table1', 'table2', 'table3']
+    """
+    seed = seed_bibliography(coded, codebook)
+    bib = Path(bibliography) if bibliography is not None else seed
+    return [
+        table1(codebook),
+        coded_table2(coded, bundled=seed is not None, codebook=codebook, bibliography=bib),
+        *extra_tables(codebook),
+    ]
 
 
 def _code_width(scheme: Scheme) -> str:

@@ -104,7 +104,18 @@ def _header(path: Path) -> list[str]:
     return [column.strip() for column in first]
 
 
+def is_bibtex_key(text: str) -> bool:
+    """Whether ``text`` is a BibTeX key as defcode cites one: letters, digits and ``_:.-``.
+
+    Examples
+    --------
+    >>> is_bibtex_key("porter1998"), is_bibtex_key("a}b")
+    (True, False)
+    """
+    return bool(_KEY.match(text))
+
+
 def _check_key(text: str) -> str:
-    if not _KEY.match(text):
+    if not is_bibtex_key(text):
         raise ValueError(f"{text!r} is not a BibTeX key (letters, digits and _:.- only)")
     return text

@@ -20,7 +20,7 @@ from coding.coders.store import (
     proposals,
     store_proposals,
 )
-from coding.coders.widget import CodingSession, highlight
+from coding.coders.widget import CodingSession, credit, highlight
 from coding.model import Model, load_model
 
 CODEBOOK = load_codebook()
@@ -182,6 +182,32 @@ def test_document_order_follows_document_page_and_position(db, conn):
     ids = CodingSession(conn, coder="ab").items["id"].tolist()
     assert ids[:2] == ["p1", "p2"]
     assert ids[2:] == sorted(ids[2:])
+
+
+def test_an_item_of_a_candidate_shows_its_document_and_page_and_no_attribution(db, conn):
+    add_items(
+        conn,
+        pd.DataFrame({"id": ["c1"], "text": ["Clusters are A."], "doc": ["aaa"], "page": [3]}),
+        concept="cluster",
+        origin="candidates",
+    )
+    session = CodingSession(conn, coder="ab")
+    assert session.item == "c1"
+    assert (
+        session.location.value
+        == "Item 1 of 18 · document <b>aaa</b> · page 3 · <small>item c1</small>"
+    )
+    assert session.attribution.value == ""
+    session.skip()
+    bundled = session.item
+    assert session.location.value == f"Item 2 of 18 · document <b>{bundled}</b>"
+    assert session.attribution.value == ""
+
+
+def test_credit_names_authors_year_and_pages():
+    assert credit("Porter", "1998", "199") == "Porter (1998, p. 199)"
+    assert credit("Oakey et al.", "2001", "") == "Oakey et al. (2001)"
+    assert credit("", "", "3, 5") == "Unknown (n.d., pp. 3, 5)"
 
 
 def test_confidence_order_shows_the_least_confident_proposals_first(db, conn):

@@ -49,6 +49,14 @@ def codings_items(
     min_score: Annotated[
         float, typer.Option("--min-score", min=0.0, max=1.0, help="With --candidates.")
     ] = 0.5,
+    from_definitions: Annotated[
+        bool,
+        typer.Option(
+            "--definitions",
+            help="Register the corpus's distinct definitions (from `defcode definitions`): "
+            "one item each, credited to its work, its occurrences listed with it.",
+        ),
+    ] = False,
     list_: Annotated[bool, typer.Option("--list", help="List the store's items.")] = False,
     remove: Annotated[
         list[str] | None,
@@ -63,22 +71,27 @@ def codings_items(
 ) -> None:
     """Register, list or remove the items to code.
 
-    Items are registered from --input or --candidates, or, on a store of the
-    bundled codebook, as the paper's 17 definitions. The first items
-    registered record the store's codebook (--codebook, else the bundled
-    one); later commands code with it.
+    Items are registered from --input, --candidates or --definitions, or, on
+    a store of the bundled codebook, as the paper's 17 definitions. With
+    --definitions, each distinct definition is one item, whose id is the
+    definition's, credited to the work that gave it, with every occurrence
+    listed; rerun it after `defcode definitions` to add the new ones (items
+    registered before stay as they are). The first items registered record
+    the store's codebook (--codebook, else the bundled one); later commands
+    code with it.
 
     Examples:
 
         $ defcode codings items --db review.db
         $ defcode codings items --db review.db --candidates --min-score 0.7
+        $ defcode codings items --db review.db --definitions
         $ defcode codings items --db review.db --list
     """
     from coding.coders import store
 
-    chosen = [bool(input), from_candidates, list_, bool(remove)]
+    chosen = [bool(input), from_candidates, from_definitions, list_, bool(remove)]
     if sum(chosen) > 1:
-        fail("give one of --input, --candidates, --list and --remove")
+        fail("give one of --input, --candidates, --definitions, --list and --remove")
     conn = store_or_exit(db, existing=list_ or bool(remove))
     if list_:
         _list_items(conn, db)
@@ -92,11 +105,16 @@ def codings_items(
             kept = len(store.history(conn).query("item == @item"))
             typer.echo(f"{db}: removed item {item!r} (its {kept} decision(s) stay in the history)")
         return
-    _register_items(conn, db, input, from_candidates, min_score, codebook)
+    _register_items(conn, db, input, from_candidates, from_definitions, min_score, codebook)
 
 
-def _register_items(conn, db, input, from_candidates, min_score, codebook) -> None:
-    """Add items from a CSV, the candidates or the bundled definitions; record the codebook."""
+def _register_items(
+    conn, db, input, from_candidates, from_definitions, min_score, codebook
+) -> None:
+    """Add items from a CSV, the candidates, the distinct definitions or the bundled ones.
+
+    Records the codebook.
+    """
     import pandas as pd
 
     from coding.coders import store
@@ -108,6 +126,8 @@ def _register_items(conn, db, input, from_candidates, min_score, codebook) -> No
         if from_candidates:
             _corpus_searched_for(conn, db, book.concept)
             added = store.add_candidate_items(conn, book.concept, min_score)
+        elif from_definitions:
+            added = store.add_definition_items(conn, book.concept)
         elif input is not None:
             frame = pd.concat(read_texts(input, ("definition", "text"))).reset_index(drop=True)
             frame = frame.join(_item_meta(input))
@@ -122,7 +142,11 @@ def _register_items(conn, db, input, from_candidates, min_score, codebook) -> No
     except InputError as exc:
         fail(f"{db}: {exc}")
     total = len(store.items(conn))
-    typer.echo(f"{db}: {added} new item(s) of {book.concept!r}; {total} in all")
+    found = ""
+    if from_definitions:
+        held = store.item_occurrences(conn, book.concept)
+        found = f" ({len(held)} occurrence(s) in {held['doc'].nunique()} document(s) listed)"
+    typer.echo(f"{db}: {added} new item(s) of {book.concept!r}; {total} in all{found}")
 
 
 def _corpus_searched_for(conn, db: Path, concept: str) -> None:

@@ -20,7 +20,6 @@ from analysis.cli._util import (
     agreed_or_exit,
     app,
     codebook_for_or_exit,
-    codebook_or_exit,
     fail,
     progress_bar,
 )
@@ -73,6 +72,7 @@ def tables(
             "Table 2 from, instead of the paper's 17 definitions.",
         ),
     ] = None,
+    db: AgreedOption = None,
     codebook: CodebookOption = None,
     bib: BibOption = None,
     show: ShowOption = False,
@@ -80,25 +80,38 @@ def tables(
 ) -> None:
     """Write a codebook's Tables 1 and 2 (and those it ships) as CSV, Markdown and LaTeX.
 
-    With the bundled codebook and no --input: the seed paper's Tables 1-3.
-    Prints what it wrote; with --show, the tables too.
+    With the bundled codebook and no --input or --db: the seed paper's Tables
+    1-3. With --db, Table 2 holds the store's items with agreed codes in
+    every scheme; a distinct definition (`codings items --definitions`) is
+    credited to the work that gave it, and cites its BibTeX key where the
+    bibliography (--bib, else the store's ingested BibTeX entries) holds it,
+    else prints its authors and year as text. Prints what it wrote; with
+    --show, the tables too.
 
     Examples:
 
         $ defcode tables --format latex --out out/tables
         $ defcode tables --input coded.csv --codebook codebook.yaml --format md --out out/mine
+        $ defcode tables --db review.db --bib references.bib --out out/tables
         $ defcode tables --show
     """
     from analysis.export import FORMATS, write_tables
-    from analysis.tables import paper_tables
+    from analysis.tables import citable, coded_tables, paper_tables
     from corpus.errors import InputError
 
-    book = codebook_or_exit(codebook)
+    book = codebook_for_or_exit(codebook, db)
     _bib_or_exit(bib)
     formats = FORMATS if format is TableFormat.all else (format.value,)
+    coded, conn = agreed_or_exit(input, db, book, None) if db is not None else (None, None)
+    if coded is not None and len(coded) == 0:
+        fail(f"{db}: no item of {book.concept!r} has an agreed code in every scheme yet")
     try:
-        built = paper_tables(input, book, bib)
-        written = write_tables(built, out, formats, bib, raw=raw)
+        with _bibliography(bib, conn) as references:
+            if coded is None:
+                built = paper_tables(input, book, bib)
+            else:
+                built = coded_tables(citable(coded, references), book, references)
+            written = write_tables(built, out, formats, references, raw=raw)
     except InputError as exc:
         fail(str(exc))
     if show:
@@ -157,7 +170,11 @@ def report(
     """Write every table (CSV, Markdown, LaTeX) and figure (PDF, PNG), and report.tex/.pdf.
 
     In --out: report.tex and report.pdf, the tables in tables/, the figures in
-    figures/, and LaTeX's own files (.aux, .log, .bbl...) in build/.
+    figures/, and LaTeX's own files (.aux, .log, .bbl...) in build/. With
+    --db, a distinct definition (`codings items --definitions`) is credited
+    to the work that gave it and cites its BibTeX key where the bibliography
+    (--bib, else the store's ingested BibTeX entries) holds it, else prints
+    its authors and year as text.
 
     Examples:
 
@@ -165,7 +182,7 @@ def report(
         $ defcode report --db review.db --out out/report --no-pdf
     """
     from analysis.report import write_report
-    from analysis.tables import coded_schemes, is_bundled
+    from analysis.tables import citable, coded_schemes, is_bundled
     from coding.model import load_model
     from corpus.errors import InputError
 
@@ -191,6 +208,8 @@ def report(
                 err=True,
             )
         with _bibliography(bib, conn) as references:
+            if conn is not None:
+                coded = citable(coded, references)
             done = write_report(
                 coded,
                 out,

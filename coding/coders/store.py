@@ -4,8 +4,12 @@ The store lives in SQLite, in the corpus database or a file of its own. It
 holds:
 
 - ``items``: the definitions to code, copied from the bundled Table 2, from a
-  CSV file or from the corpus's candidate definitions (with document, page and
-  character offsets);
+  CSV file, from the corpus's candidate definitions (with document, page and
+  character offsets) or from its distinct definitions (credited to the work
+  that gave them, see :mod:`corpus.definitions`);
+- ``item_occurrences``: where each distinct definition was found, one row per
+  candidate sentence that holds it (document, page, offsets and what its
+  citation says), kept as registered even when the corpus changes;
 - ``decisions``: an append-only log of who coded which item how, when and
   from where (``human``, ``model`` or ``import``). Triggers refuse ``UPDATE``
   and ``DELETE``, so the history is complete; the ``current_decisions`` view
@@ -42,7 +46,7 @@ from corpus.store import candidates, connect, transaction
 if TYPE_CHECKING:
     from coding.model import Model
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SOURCES = ("human", "model", "import")
 MODEL_CODER = "defcode-model"
 _SCHEMA = """
@@ -103,6 +107,26 @@ CREATE TRIGGER IF NOT EXISTS item_removals_no_update BEFORE UPDATE ON item_remov
 BEGIN SELECT RAISE(ABORT, 'item removals are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS item_removals_no_delete BEFORE DELETE ON item_removals
 BEGIN SELECT RAISE(ABORT, 'item removals are append-only'); END;
+CREATE TABLE IF NOT EXISTS item_occurrences (
+    item TEXT NOT NULL REFERENCES items (id),
+    candidate TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    page INTEGER,
+    start INTEGER,
+    "end" INTEGER,
+    text TEXT NOT NULL DEFAULT '',
+    quoted INTEGER NOT NULL DEFAULT 0 CHECK (quoted IN (0, 1)),
+    cited_authors TEXT NOT NULL DEFAULT '',
+    cited_year TEXT NOT NULL DEFAULT '',
+    cited_page TEXT NOT NULL DEFAULT '',
+    reference TEXT NOT NULL DEFAULT '',
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (item, candidate)
+);
+CREATE TRIGGER IF NOT EXISTS item_occurrences_no_update BEFORE UPDATE ON item_occurrences
+BEGIN SELECT RAISE(ABORT, 'item occurrences are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS item_occurrences_no_delete BEFORE DELETE ON item_occurrences
+BEGIN SELECT RAISE(ABORT, 'item occurrences are append-only'); END;
 CREATE TABLE IF NOT EXISTS codebooks (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     concept TEXT NOT NULL,
@@ -113,8 +137,11 @@ CREATE TABLE IF NOT EXISTS codebooks (
 );
 """
 #: Columns added to ``items`` since schema 1: an item's authors and year when
-#: its CSV gives them.
-_ITEM_ADDITIONS = {"authors": "TEXT NOT NULL DEFAULT ''", "year": "TEXT NOT NULL DEFAULT ''"}
+#: its CSV gives them (schema 2); for a distinct definition, the credited work's
+#: BibTeX key and the page it gives the definition on (schema 3).
+_ITEM_ADDITIONS = {
+    name: "TEXT NOT NULL DEFAULT ''" for name in ("authors", "year", "key", "cited_page")
+}
 _ITEM_COLUMNS = ["id", "concept", "text", "doc", "page", "start", "end", "origin"]
 _REMOVED = "(SELECT item FROM item_removals)"
 CODING_COLUMNS = ["item", "scheme", "coder", "value", "note", "timestamp"]
@@ -159,8 +186,9 @@ def add_items(conn: sqlite3.Connection, frame: pd.DataFrame, *, concept: str, or
     Parameters
     ----------
     frame : pandas.DataFrame
-        Columns ``id, text`` and optionally ``doc, page, start, end`` and
-        ``authors, year`` (when a CSV of items gives them).
+        Columns ``id, text`` and optionally ``doc, page, start, end``,
+        ``authors, year`` (when a CSV of items gives them) and ``key,
+        cited_page`` (a distinct definition's credited work).
     concept : str
         The concept the items define.
     origin : str
@@ -183,8 +211,7 @@ def add_items(conn: sqlite3.Connection, frame: pd.DataFrame, *, concept: str, or
             _int_or_none(row.get("end")),
             origin,
             stamp,
-            _text_or_empty(row.get("authors")),
-            _text_or_empty(row.get("year")),
+            *(_text_or_empty(row.get(column)) for column in _ITEM_ADDITIONS),
         )
         for row in frame.to_dict("records")
     ]
@@ -192,7 +219,8 @@ def add_items(conn: sqlite3.Connection, frame: pd.DataFrame, *, concept: str, or
         before = conn.total_changes
         conn.executemany(
             'INSERT OR IGNORE INTO items (id, concept, text, doc, page, start, "end", origin, '
-            "added_at, authors, year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"added_at, {', '.join(_ITEM_ADDITIONS)}) "
+            f"VALUES ({', '.join('?' * (9 + len(_ITEM_ADDITIONS)))})",
             rows,
         )
         return conn.total_changes - before
@@ -229,6 +257,141 @@ def add_candidate_items(conn: sqlite3.Connection, concept: str, min_score: float
     return add_items(conn, found, concept=concept, origin="candidates")
 
 
+def add_definition_items(conn: sqlite3.Connection, concept: str) -> int:
+    """Register the corpus's distinct definitions of ``concept`` as items, with their occurrences.
+
+    Each definition (see :func:`corpus.definitions.store.definitions`) found
+    in at least one candidate becomes one item: its id is the definition's
+    id, its text the canonical text, its ``authors``, ``year``,
+    ``cited_page`` and ``key`` those of the credited work (not of the paper
+    that quotes it), and its ``doc``, ``page``, ``start`` and ``end`` those
+    of its first occurrence, so that items in document order follow the
+    corpus. Every occurrence is listed in ``item_occurrences``
+    (:func:`item_occurrences`). A definition registered before keeps its
+    item as it was; occurrences found since are added to it.
+
+    Returns
+    -------
+    int
+        How many items were new.
+
+    Raises
+    ------
+    ValueError
+        When no definitions of ``concept`` are stored.
+
+    Examples
+    --------
+    >>> conn = open_store(":memory:")
+    >>> add_definition_items(conn, "cluster")
+    Traceback (most recent call last):
+    ...
+    ValueError: no definitions of 'cluster' are stored: run `defcode definitions` first
+    """
+    from corpus.definitions.store import definitions, occurrences
+
+    found = definitions(conn, concept)
+    held = occurrences(conn, concept)
+    if found.empty or held.empty:
+        raise ValueError(
+            f"no definitions of {concept!r} are stored: run `defcode definitions` first"
+        )
+    first = held.drop_duplicates("definition").set_index("definition")
+    found = found[found["definition"].isin(first.index)]
+    frame = pd.DataFrame(
+        {
+            "id": found["definition"],
+            "text": found["text"],
+            "authors": found["authors"],
+            "year": found["year"],
+            "key": found["key"],
+            "cited_page": found["page"],
+        }
+    ).join(first[["doc", "page", "start", "end"]], on="id")
+    added = add_items(conn, frame, concept=concept, origin="definitions")
+    known = {item for (item,) in conn.execute("SELECT id FROM items WHERE concept = ?", (concept,))}
+    held = held[held["definition"].isin(known)]
+    stamp = now()
+    with transaction(conn):
+        conn.executemany(
+            'INSERT OR IGNORE INTO item_occurrences (item, candidate, doc, page, start, "end", '
+            "text, quoted, cited_authors, cited_year, cited_page, reference, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    row.definition,
+                    row.candidate,
+                    row.doc,
+                    _int_or_none(row.page),
+                    _int_or_none(row.start),
+                    _int_or_none(row.end),
+                    row.text,
+                    int(row.quoted),
+                    row.cited_authors,
+                    row.cited_year,
+                    row.cited_page,
+                    row.reference,
+                    stamp,
+                )
+                for row in held.itertuples(index=False)
+            ],
+        )
+    return added
+
+
+#: The columns of :func:`item_occurrences`.
+OCCURRENCE_COLUMNS = [
+    "item",
+    "candidate",
+    "doc",
+    "page",
+    "start",
+    "end",
+    "text",
+    "quoted",
+    "cited_authors",
+    "cited_year",
+    "cited_page",
+    "reference",
+]
+
+
+def item_occurrences(conn: sqlite3.Connection, concept: str | None = None) -> pd.DataFrame:
+    """Where each distinct definition item was found, as registered.
+
+    Parameters
+    ----------
+    concept : str, optional
+        Only the items of this concept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`OCCURRENCE_COLUMNS`, one row per candidate sentence
+        that holds an item's definition, by item, then document, page and
+        position: the document's key, the page, the character offsets, the
+        definition's text there, whether it was quoted, what the citation
+        says and the reference-list entry it matched (empty where none did).
+        Items of other origins have none.
+
+    Examples
+    --------
+    >>> item_occurrences(open_store(":memory:")).columns.tolist()[:4]
+    ['item', 'candidate', 'doc', 'page']
+    """
+    where, params = ("WHERE i.concept = ?", (concept,)) if concept else ("", ())
+    columns = ", ".join(f'o."{column}"' for column in OCCURRENCE_COLUMNS)
+    frame = pd.read_sql_query(
+        f"SELECT {columns} FROM item_occurrences o JOIN items i ON i.id = o.item {where} "
+        "ORDER BY o.item, o.doc, o.page, o.start, o.candidate",
+        conn,
+        params=params,
+    )
+    for column in ("page", "start", "end"):
+        frame[column] = frame[column].astype("Int64")
+    return frame.astype({"quoted": bool})
+
+
 def items(
     conn: sqlite3.Connection, concept: str | None = None, *, removed: bool = False
 ) -> pd.DataFrame:
@@ -245,7 +408,8 @@ def items(
     -------
     pandas.DataFrame
         Columns ``id, concept, text, doc, page, start, end, origin, authors,
-        year``; with ``removed``, also ``removed`` (bool).
+        year, key, cited_page`` (the last two empty but for distinct
+        definitions); with ``removed``, also ``removed`` (bool).
     """
     clauses, params = [], []
     if concept:
@@ -256,7 +420,8 @@ def items(
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     extra = f", id IN {_REMOVED} AS removed" if removed else ""
     frame = pd.read_sql_query(
-        f'SELECT id, concept, text, doc, page, start, "end", origin, authors, year{extra} '
+        f'SELECT id, concept, text, doc, page, start, "end", origin, authors, year, key, '
+        f"cited_page{extra} "
         f"FROM items {where} ORDER BY doc, page, start, id",
         conn,
         params=params,
@@ -665,10 +830,14 @@ def agreed(
         Columns ``id, authors, year, definition`` and one per scheme, one row
         per item that is not removed, in document order; a scheme's cell is
         NA where the item is not coded or its coders disagree unresolved.
+        When some items are distinct definitions whose credited work has a
+        BibTeX key, also ``key`` after ``id`` (empty where none).
     """
     schemes = list(codebook.schemes) if schemes is None else list(schemes)
     found = items(conn, codebook.concept)
     frame = item_sources(conn, found)
+    if (found["key"] != "").any():
+        frame.insert(0, "key", found.set_index("id")["key"])
     frame["definition"] = found.set_index("id")["text"]
     for scheme in schemes:
         frame[scheme] = consensus(conn, scheme).reindex(frame.index)
@@ -678,9 +847,10 @@ def agreed(
 def item_sources(conn: sqlite3.Connection, found: pd.DataFrame) -> pd.DataFrame:
     """The authors and year of each item of ``found`` (a frame of :func:`items`).
 
-    From the item itself (a CSV of items may give them), else from its
-    document in the corpus, else, for the bundled definitions, from the
-    paper's Table 2.
+    From the item itself (a CSV of items may give them; a distinct
+    definition gives its credited work's), else from its document in the
+    corpus (never for a distinct definition: that is the paper quoting it),
+    else, for the bundled definitions, from the paper's Table 2.
 
     Returns
     -------
@@ -692,16 +862,20 @@ def item_sources(conn: sqlite3.Connection, found: pd.DataFrame) -> pd.DataFrame:
     meta = pd.read_sql_query("SELECT key AS doc, authors, year FROM documents", conn)
     meta = meta.replace("", None).drop_duplicates("doc").set_index("doc")
     frame = pd.DataFrame(index=found.index)
+    # A distinct definition is credited to its work, never to the paper that quotes it.
+    quoting = found["doc"].where(found["origin"] != "definitions")
     for column in ("authors", "year"):
         own = found[column].replace("", None)
-        frame[column] = own.combine_first(found["doc"].map(meta[column]))
+        frame[column] = own.combine_first(quoting.map(meta[column]))
     if (found["origin"] == "bundled").any():
         table2 = load_definitions().set_index("key")
         ids = found.index.to_series()
         for column in ("authors", "year"):
             frame[column] = frame[column].combine_first(ids.map(table2[column]))
     frame["authors"] = frame["authors"].fillna("")
-    frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
+    # "2001a" (a second work of the year) is 2001.
+    year = frame["year"].astype("string").str.extract(r"^\s*(\d{1,4})[a-z]?\s*$")[0]
+    frame["year"] = pd.to_numeric(year, errors="coerce").astype("Int64")
     return frame
 
 

@@ -1,7 +1,8 @@
 """A notebook widget that shows one item at a time and saves every click at once.
 
 ``CodingSession(db, coder, scheme)`` shows a definition with the
-concept's terms highlighted, its document and page, and the model's proposal
+concept's terms highlighted, its document and page (for a distinct definition,
+who gave it and every document and page it was found on), and the model's proposal
 with its confidence and reason; the coder clicks one button per category of the
 codebook. Each click is one decision appended to the coding store
 (:func:`coding.coders.store.record`), so nothing is lost when the kernel stops, and a
@@ -36,7 +37,7 @@ from coding.codebook import Category, Codebook
 from coding.coders import store
 from corpus.errors import InputError
 
-__all__ = ["CodingSession", "highlight"]
+__all__ = ["CodingSession", "credit", "highlight"]
 
 Order = Literal["document", "confidence", "uncertain", "confident"]
 ORDERS = ("document", "confidence", "uncertain", "confident")
@@ -100,6 +101,37 @@ def _describe(categories: Iterable[Category]) -> str:
     return "".join(parts)
 
 
+def credit(authors: str, year: str, page: str = "") -> str:
+    """Who gave a definition, as a text cites it: authors, year and page.
+
+    Examples
+    --------
+    >>> credit("Porter", "1998", "199")
+    'Porter (1998, p. 199)'
+    >>> credit("Crouch & Farrell", "", "12-13")
+    'Crouch & Farrell (n.d., pp. 12-13)'
+    """
+    page = str(page or "").strip()
+    several = re.search(r"[-\u2013,]", page)  # a range (hyphen or en dash) or a list
+    pages = f", {'pp' if several else 'p'}. {page}" if page else ""
+    return f"{authors or 'Unknown'} ({str(year or '').strip() or 'n.d.'}{pages})"
+
+
+def _attribution(row: pd.Series, found: pd.DataFrame) -> str:
+    """HTML: who gave the item's definition, and each document and page it was found on."""
+    places = []
+    for doc, rows in found.groupby("doc", sort=False):
+        pages = [str(page) for page in rows["page"].dropna().unique()]
+        where = f" {'pp' if len(pages) > 1 else 'p'}. {', '.join(pages)}" if pages else ""
+        places.append(f"<b>{html.escape(str(doc))}</b>{where}")
+    documents = found["doc"].nunique()
+    return (
+        f"Definition by <b>{html.escape(credit(row['authors'], row['year'], row['cited_page']))}"
+        f"</b><br><small>Found {len(found)} time{'s' if len(found) != 1 else ''} in "
+        f"{documents} document{'s' if documents != 1 else ''}: {'; '.join(places)}</small>"
+    )
+
+
 class CodingSession:
     """Code the items of a store one at a time in a Jupyter notebook.
 
@@ -150,9 +182,12 @@ class CodingSession:
         Move without recording.
     model_info : str
         Which model the latest proposals come from.
-    location, text, proposal, status : ipywidgets.HTML
-        The item's document and page; its text, terms marked; the model's
-        proposal and the coder's own code; the last error, if any.
+    location, text, attribution, proposal, status : ipywidgets.HTML
+        The item's document and page; its text, terms marked; for a distinct
+        definition (:func:`coding.coders.store.add_definition_items`), who
+        gave it and where it was found (each document with its pages), empty
+        for other items; the model's proposal and the coder's own code; the
+        last error, if any.
     progress, progress_label : ipywidgets.IntProgress, ipywidgets.Label
         How many items this coder has coded ("3 of 17 coded").
     widget : ipywidgets.VBox
@@ -239,8 +274,11 @@ class CodingSession:
             self.close()
             raise ValueError(
                 f"{where} holds no items of concept {self.concept!r}; register some first "
-                "with coding.coders.store.add_bundled_items, add_items or add_candidate_items"
+                "with coding.coders.store.add_bundled_items, add_items, add_candidate_items "
+                "or add_definition_items"
             )
+        found = store.item_occurrences(self.conn, self.concept)
+        self._found = {item: rows for item, rows in found.groupby("item", sort=False)}
         self._coded = self._load_coded()
         self._build()
         self.position = self._next_uncoded(-1)
@@ -438,6 +476,7 @@ class CodingSession:
         self.progress_label = widgets.Label()
         self.location = widgets.HTML()
         self.text = widgets.HTML()
+        self.attribution = widgets.HTML()
         self.proposal = widgets.HTML()
         self.buttons = {}
         for category in self._scheme.categories:
@@ -468,6 +507,7 @@ class CodingSession:
                 widgets.HBox([self.progress, self.progress_label]),
                 self.location,
                 self.text,
+                self.attribution,
                 self.proposal,
                 widgets.HBox(
                     list(self.buttons.values()), layout=widgets.Layout(flex_flow="row wrap")
@@ -512,10 +552,11 @@ class CodingSession:
             self._show_end(total)
             return
         self._shown.add(row["id"])
+        found = self._found.get(row["id"])
         where = [f"Item {self.position + 1} of {total}"]
-        if row["doc"]:
+        if row["doc"] and found is None:
             where.append(f"document <b>{html.escape(row['doc'])}</b>")
-        if not pd.isna(row["page"]):
+        if not pd.isna(row["page"]) and found is None:
             where.append(f"page {row['page']}")
         if row["id"] != row["doc"]:
             where.append(f"<small>item {html.escape(row['id'])}</small>")
@@ -524,6 +565,7 @@ class CodingSession:
             '<div style="font-size:1.1em;line-height:1.5">'
             f"{highlight(row['text'], self.codebook.terms)}</div>"
         )
+        self.attribution.value = "" if found is None else _attribution(row, found)
         mine = self._coded.get(row["id"])
         lines = []
         if pd.isna(row["proposal"]):
@@ -552,6 +594,7 @@ class CodingSession:
             else f"{left} skipped item(s) not coded yet: go Back, or reopen the session to "
             "resume at the first of them."
         )
+        self.attribution.value = ""
         self.proposal.value = ""
         self.note.value = ""
 
