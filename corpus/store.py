@@ -138,7 +138,11 @@ def connect(path: str | Path) -> sqlite3.Connection:
             f"this one knows {SCHEMA_VERSION}); upgrade defcode"
         )
     elif max(versions) < SCHEMA_VERSION:
-        _migrate(conn)
+        try:
+            _migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
     return conn
 
 
