@@ -928,8 +928,8 @@ def _continued(pages: Sequence[str], number: int) -> str:
 
     Examples
     --------
-    >>> _continued(["Clusters are groups\n7", "of firms. Networks differ."], 1)
-    'Clusters are groups  \nof firms. '
+    >>> _continued(["Clusters are groups\\n7", "of firms. Networks differ."], 1)
+    'Clusters are groups  \\nof firms. '
     >>> _continued(["Clusters are groups of firms.", "Networks differ."], 1)
     'Clusters are groups of firms.'
     """
