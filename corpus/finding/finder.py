@@ -418,18 +418,21 @@ class DefinitionFinder:
         strings = nlp.vocab.strings
         self.form_matcher = Matcher(nlp.vocab)
         self.row_matcher = Matcher(nlp.vocab)
-        # Matched only in the sentences that hold "(year" or "[number": costly patterns.
-        self.cite_matcher = Matcher(nlp.vocab)
+        # The forms and the cited ones, for the sentences that hold "(year" or "[number":
+        # matching the cited ones in every sentence would cost more than it finds.
+        self.cited_matcher = Matcher(nlp.vocab)
         self._term_words: list[tuple[list[int], np.ndarray]] = []
         for term in _term_patterns(terms):
             *head, last = term
             words = [strings.add(word["LOWER"]) for word in head]
             lasts = np.array([strings.add(w) for w in last["LOWER"]["IN"]], dtype=np.uint64)
             self._term_words.append((words, lasts))
+            self.cited_matcher.add("cited_definition", _cited_patterns(term))
             for rule, patterns in _form_patterns(term).items():
                 self.form_matcher.add(rule, patterns)
-            self.cite_matcher.add("cited_definition", _cited_patterns(term))
+                self.cited_matcher.add(rule, patterns)
         self.form_matcher.add("table_apposition", [_TABLE_ROW])
+        self.cited_matcher.add("table_apposition", [_TABLE_ROW])
         self.row_matcher.add("table_apposition", [_TABLE_ROW])
         self._strings = strings
         self._lemma_table = lemma_lookup()
@@ -513,10 +516,10 @@ class DefinitionFinder:
         rules: dict[int, str] = {}
         row_starts: set[int] = set()
         label_ends: dict[int, int] = {}
-        # A sentence's cited form is found before its other forms: of equal weight, it stays.
-        cited = sorted(mentions & self._cited(columns, number_of))
-        searched = [(n, self.cite_matcher) for n in cited]
-        searched += [(n, self.form_matcher) for n in sorted(mentions)]
+        cited = self._cited(columns, number_of)
+        searched = [
+            (n, self.cited_matcher if n in cited else self.form_matcher) for n in sorted(mentions)
+        ]
         searched += [(n, self.row_matcher) for n in rows]
         for number, matcher in sorted(searched, key=lambda pair: pair[0]):
             begin, stop = bounds[number], bounds[number + 1]
