@@ -3,7 +3,8 @@
 The database runs in WAL mode with foreign keys on. Every write happens in
 one ``BEGIN IMMEDIATE`` transaction per source file, so a file's rows appear
 whole or not at all, and a changed file replaces its old rows atomically.
-``schema_version`` records the layout, so that later versions can migrate.
+``schema_version`` records the layout; :func:`connect` migrates an older
+layout in one transaction (version 1 to 2: candidates gain ``end_page``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,24 @@ from corpus.readers.sources import Source
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 1
-_SCHEMA = """
+SCHEMA_VERSION = 2
+#: The candidates table; ``end`` is an offset into page ``end_page``'s text, which
+#: is the start page's number unless the sentence runs over a page break.
+_CANDIDATES = """
+CREATE TABLE IF NOT EXISTS {name} (
+    id TEXT NOT NULL,
+    concept TEXT NOT NULL,
+    page_id INTEGER NOT NULL REFERENCES pages (id) ON DELETE CASCADE,
+    start INTEGER NOT NULL CHECK (start >= 0),
+    "end" INTEGER NOT NULL CHECK ("end" > 0),
+    text TEXT NOT NULL,
+    score REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
+    rule TEXT NOT NULL,
+    end_page INTEGER NOT NULL CHECK (end_page >= 1),
+    PRIMARY KEY (concept, id)
+);
+"""
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     id INTEGER PRIMARY KEY,
@@ -42,7 +59,7 @@ CREATE TABLE IF NOT EXISTS documents (
     authors TEXT NOT NULL DEFAULT '',
     year TEXT NOT NULL DEFAULT '',
     doi TEXT NOT NULL DEFAULT '',
-    metadata TEXT NOT NULL DEFAULT '{}'
+    metadata TEXT NOT NULL DEFAULT '{{}}'
 );
 CREATE TABLE IF NOT EXISTS pages (
     id INTEGER PRIMARY KEY,
@@ -57,17 +74,7 @@ CREATE TABLE IF NOT EXISTS scans (
     terms TEXT NOT NULL,
     PRIMARY KEY (document_id, concept)
 );
-CREATE TABLE IF NOT EXISTS candidates (
-    id TEXT NOT NULL,
-    concept TEXT NOT NULL,
-    page_id INTEGER NOT NULL REFERENCES pages (id) ON DELETE CASCADE,
-    start INTEGER NOT NULL CHECK (start >= 0),
-    "end" INTEGER NOT NULL CHECK ("end" > start),
-    text TEXT NOT NULL,
-    score REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
-    rule TEXT NOT NULL,
-    PRIMARY KEY (concept, id)
-);
+{_CANDIDATES.format(name="candidates").strip()}
 CREATE INDEX IF NOT EXISTS candidates_page ON candidates (page_id);
 CREATE TABLE IF NOT EXISTS definitions (
     concept TEXT NOT NULL,
@@ -130,7 +137,45 @@ def connect(path: str | Path) -> sqlite3.Connection:
             f"{path}: written by a newer defcode (schema {max(versions)}, "
             f"this one knows {SCHEMA_VERSION}); upgrade defcode"
         )
+    elif max(versions) < SCHEMA_VERSION:
+        try:
+            _migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
     return conn
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a version-1 database to version 2 in one transaction.
+
+    Candidates gain ``end_page`` (their page: version 1 had no sentence over a
+    page break) and ``end`` is checked against the end page, so the table is
+    rebuilt. Foreign keys are off while it is, or dropping the old table would
+    delete the occurrences that refer to its rows; they are checked before
+    the commit.
+    """
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with transaction(conn):
+            (version,) = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+            if version >= SCHEMA_VERSION:  # another process migrated it meanwhile
+                return
+            conn.execute(_CANDIDATES.format(name="candidates_v2"))
+            conn.execute(
+                'INSERT INTO candidates_v2 (id, concept, page_id, start, "end", text, score, rule,'
+                ' end_page) SELECT c.id, c.concept, c.page_id, c.start, c."end", c.text, c.score,'
+                " c.rule, p.number FROM candidates c JOIN pages p ON p.id = c.page_id"
+            )
+            conn.execute("DROP TABLE candidates")
+            conn.execute("ALTER TABLE candidates_v2 RENAME TO candidates")
+            conn.execute("CREATE INDEX IF NOT EXISTS candidates_page ON candidates (page_id)")
+            if conn.execute("PRAGMA foreign_key_check").fetchone():
+                raise InputError("the migration to schema 2 would break a foreign key")
+            conn.execute("DELETE FROM schema_version")
+            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
 @contextmanager
@@ -225,8 +270,8 @@ def _insert_candidates(
         conn.execute("SELECT number, id FROM pages WHERE document_id = ?", (document_id,))
     )
     conn.executemany(
-        'INSERT INTO candidates (id, concept, page_id, start, "end", text, score, rule)'
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        'INSERT INTO candidates (id, concept, page_id, start, "end", text, score, rule, end_page)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 f"{uid[:12]}-{row.page}-{row.start}",
@@ -237,6 +282,7 @@ def _insert_candidates(
                 row.text,
                 row.score,
                 row.rule,
+                row.end_page,
             )
             for row in frame.itertuples(index=False)
         ],
@@ -303,13 +349,17 @@ def candidates(conn: sqlite3.Connection, concept: str, min_score: float = 0.0) -
     Returns
     -------
     pandas.DataFrame
-        Columns ``id, doc, page, start, end, text, score, rule``, in document,
-        page and character order; ``doc`` is the document's key.
+        Columns ``id, doc, page, start, end, text, score, rule, end_page``, in
+        document, page and character order; ``doc`` is the document's key.
+        ``start`` is an offset into page ``page``'s text and ``end`` into page
+        ``end_page``'s, which is ``page`` unless the sentence runs over a page
+        break.
     """
     import pandas as pd
 
     return pd.read_sql_query(
-        'SELECT c.id, d.key AS doc, p.number AS page, c.start, c."end", c.text, c.score, c.rule '
+        'SELECT c.id, d.key AS doc, p.number AS page, c.start, c."end", c.text, c.score, c.rule,'
+        " c.end_page "
         "FROM candidates c JOIN pages p ON p.id = c.page_id "
         "JOIN documents d ON d.id = p.document_id "
         "WHERE c.concept = ? AND c.score >= ? ORDER BY d.id, p.number, c.start",

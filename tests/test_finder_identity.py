@@ -1,16 +1,20 @@
 """The candidates of the seed PDF and of a generated concept-dense corpus, byte for byte.
 
 A regression test of the finder's speed work: the expected candidates in
-``tests/data/finder_candidates.csv`` were written by the finder as it was
-before that work (commit 46aee6b, the parent of the branch that made it
-faster), with::
+``tests/data/finder_candidates.csv`` were first written by the finder as it
+was before that work (commit 46aee6b, the parent of the branch that made it
+faster), and rewritten when the candidates were meant to change, with::
 
     python -m tests.test_finder_identity tests/data/finder_candidates.csv
 
-run in a checkout of that commit. Each row is a candidate's ``id`` (as the
-store makes it), ``doc`` (the document's uid), ``page``, ``start``, ``end``,
-``text``, ``score`` and ``rule``. Rewrite the file only when the candidates are
-meant to change (a retrained detector, a new defining form), and say so.
+Last rewritten for whole sentences and rows: a sentence over a page break is
+one candidate (``end_page``), a table row holds its whole definition cell and
+its author cell, a Table 1 label is not glued to its definition, and the
+``cited_definition`` form. Each row is a candidate's ``id`` (as the store
+makes it), ``doc`` (the document's uid), ``page``, ``start``, ``end``,
+``text``, ``score``, ``rule`` and ``end_page``. Rewrite the file only when the
+candidates are meant to change (a retrained detector, a new defining form),
+and say so.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ TERMS = [
     "industrial district",
     "industrial districts",
 ]
-COLUMNS = ["id", "doc", "page", "start", "end", "text", "score", "rule"]
+COLUMNS = ["id", "doc", "page", "start", "end", "text", "score", "rule", "end_page"]
 
 
 def dense_documents() -> dict[str, list[str]]:
@@ -86,8 +90,8 @@ def candidates(folder: Path) -> pd.DataFrame:
     assert not report.failures, report.failures
     conn = store.connect(db)
     stored = pd.read_sql_query(
-        'SELECT c.id, d.uid AS doc, p.number AS page, c.start, c."end", c.text, c.score, c.rule'
-        " FROM candidates c JOIN pages p ON p.id = c.page_id"
+        'SELECT c.id, d.uid AS doc, p.number AS page, c.start, c."end", c.text, c.score, c.rule,'
+        " c.end_page FROM candidates c JOIN pages p ON p.id = c.page_id"
         " JOIN documents d ON d.id = p.document_id ORDER BY d.uid, p.number, c.start",
         conn,
     )

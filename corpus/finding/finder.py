@@ -6,7 +6,9 @@ own, registered with spaCy under these names:
 ``defcode_line_breaks``
     Starts a sentence after a blank line, and after a short line that ends
     without punctuation when the next line starts with a capital: a heading,
-    a table cell, a caption. Text from PDFs has no other sign of these.
+    a table cell, a caption. Text from PDFs has no other sign of these. A
+    line that ends in a word no sentence ends with ("of", "the", "den" of
+    "Roelandt & den / Hertag (1999)") goes on.
 ``sentencizer``
     spaCy's punctuation rule, for everything the line rule left open
     (:class:`PunctuationSentences`, spaCy's ``Sentencizer`` reading token
@@ -48,6 +50,7 @@ RULE_WEIGHTS: dict[str, float] = {
     "we_define": 0.6,
     "refers_to": 0.6,
     "means": 0.6,
+    "cited_definition": 0.6,
     "characterized_as": 0.5,
     "table_apposition": 0.5,
     "exists_where": 0.5,
@@ -63,7 +66,7 @@ SPANS_KEY = "definitions"
 LINES_KEY = "defcode_lines"
 #: A line ending in "(1998)" is an author cell: its row goes on.
 _CITED_YEAR = re.compile(r"\(\d{4}[a-z]?\)$")
-_CANDIDATE_COLUMNS = ["page", "start", "end", "text", "score", "rule"]
+_CANDIDATE_COLUMNS = ["page", "start", "end", "text", "score", "rule", "end_page"]
 _DEFINE_VERBS = [
     "defined", "understood", "conceived", "conceptualized", "conceptualised", "seen",
     "viewed", "regarded", "considered", "known", "thought", "interpreted", "treated",
@@ -89,7 +92,18 @@ _NOT_SUBJECT = frozenset(
         "like", "among", "within", "about", "that", "into", "across", "through", "around",
     ]
 )  # fmt: skip
+_DETERMINERS = ["a", "an", "the", "this", "that", "these", "those", "its", "their", "our", "such"]
+#: The most sentences after a table row's first that its definition cell takes in.
+_CELL_SENTENCES = 5
 _CITATION_WORDS = ["&", "and", "et", "al", "al.", "den", "van", "de", "der", "von", "la", "di"]
+#: Last words of a line that show the sentence goes on to the next line: a table
+#: cell wraps ("Roelandt & den / Hertag (1999)", "the location of / Porter's ...").
+_RUNS_ON = frozenset(
+    [
+        *_CITATION_WORDS, "a", "an", "the", "of", "to", "in", "for", "with", "by", "from", "on",
+        "at", "as", "or", "nor", "that", "which", "whose", "than", "into", "between", "among",
+    ]
+)  # fmt: skip
 #: Words that may follow the term before its verb: "clusters in this school are ...".
 _SUBJECT_LEADS = [
     "in", "of", "within", "across", "at", "on", "from", "under", "for", "as", "often",
@@ -97,6 +111,44 @@ _SUBJECT_LEADS = [
     "then", "thereby", "basically", "essentially", "simply",
 ]  # fmt: skip
 _ADVERBS = {"IS_ALPHA": True, "OP": "{0,2}"}
+#: Verbs that attribute a statement to a cited work: "Magretta (2002) noted that ...".
+_REPORT_LEMMAS = [
+    "state", "note", "argue", "define", "describe", "suggest", "write", "propose", "posit",
+    "claim", "explain", "observe", "maintain", "assert", "contend", "say", "emphasize",
+    "emphasise", "stress", "conclude", "hold", "see", "view", "consider", "conceptualize",
+    "conceptualise", "characterize", "characterise", "understand", "regard", "conceive",
+    "highlight", "point", "assume",
+]  # fmt: skip
+#: Verbs after the term of a cited definition, besides "be": "a business model describes ...".
+_DEFINING_VERBS = [
+    "describes", "describe", "represents", "represent", "denotes", "denote", "refers", "refer",
+    "means", "mean", "consists", "consist", "comprises", "comprise", "constitutes", "constitute",
+    "encompasses", "encompass", "involves", "involve", "captures", "capture", "entails", "entail",
+]  # fmt: skip
+#: A table row's author cell: "Porter", "Crouch & Farrell", "Van den Berg et al.".
+_AUTHORS = [
+    {"IS_TITLE": True},
+    {"OP": "{0,4}", "LOWER": {"IN": _CITATION_WORDS}},
+    {"OP": "{0,3}", "IS_TITLE": True},
+    {"OP": "{0,1}", "LOWER": {"IN": _CITATION_WORDS}},
+    {"OP": "{0,1}", "IS_TITLE": True},
+]
+#: A narrative citation's year or number, after the names: "(2010, p. 14)", "[3]". The
+#: names are not matched: a pattern that starts at any capital word is costly.
+_CITATIONS = [
+    [
+        {"ORTH": "("},
+        {"SHAPE": {"IN": ["dddd", "ddddx"]}},
+        {"ORTH": {"NOT_IN": [")", "("]}, "OP": "{0,6}"},
+        {"ORTH": ")"},
+    ],
+    [
+        {"ORTH": "["},
+        {"IS_DIGIT": True},
+        {"ORTH": {"NOT_IN": ["]", "["]}, "OP": "{0,6}"},
+        {"ORTH": "]"},
+    ],
+]
 
 
 def term_forms(term: str) -> list[str]:
@@ -202,12 +254,46 @@ def _form_patterns(term: list[dict]) -> dict[str, list[list[dict]]]:
     }
 
 
+def _cited_patterns(term: list[dict]) -> list[list[dict]]:
+    """Sentences that attribute a definition of the term to a cited work.
+
+    "Osterwalder and Pigneur (2010, p. 14) state that a business model
+    describes ...", "According to Porter (1998), clusters are ...", "Porter
+    [3] defines clusters as ...".
+    """
+    subject = [
+        {"LOWER": {"IN": ["a", "an", "the", "such"]}, "OP": "?"},
+        {"IS_ALPHA": True, "LOWER": {"NOT_IN": sorted(_NOT_SUBJECT)}, "OP": "{0,2}"},
+        *term,
+        _ADVERBS,
+    ]
+    be = [*subject, {"LOWER": {"IN": _MODALS}, "OP": "?"}, {"LEMMA": "be"}]
+    verb = [*subject, {"LOWER": {"IN": _DEFINING_VERBS}}]
+    reported = [
+        {"LOWER": {"IN": ["also", "similarly", "further", "rather", "explicitly"]}, "OP": "?"},
+        {"LEMMA": {"IN": _REPORT_LEMMAS}},
+        {"LOWER": "out", "OP": "?"},
+        {"LOWER": "that", "OP": "?"},
+    ]
+    according = [{"LOWER": "according"}, {"LOWER": "to"}, {"IS_PUNCT": False, "OP": "{1,6}"}]
+    comma = {"ORTH": ",", "OP": "?"}
+    defines = [
+        {"LEMMA": {"IN": _DEFINE_LEMMAS}},
+        {"IS_PUNCT": False, "OP": "{0,3}"},
+        *term,
+        {"LOWER": "as"},
+    ]
+    patterns = []
+    for cite in _CITATIONS:
+        for statement in (be, verb):
+            patterns.append([*cite, *reported, *statement])
+            patterns.append([*according, *cite, comma, *statement])
+        patterns.append([*cite, *defines])
+    return patterns
+
+
 _TABLE_ROW = [
-    {"IS_TITLE": True},
-    {"OP": "{0,4}", "LOWER": {"IN": _CITATION_WORDS}},
-    {"OP": "{0,3}", "IS_TITLE": True},
-    {"OP": "{0,1}", "LOWER": {"IN": _CITATION_WORDS}},
-    {"OP": "{0,1}", "IS_TITLE": True},
+    *_AUTHORS,
     {"ORTH": "("},
     {"SHAPE": "dddd"},
     {"ORTH": ")"},
@@ -255,6 +341,7 @@ class LineBreaks:
                 and line[-1] not in ".,;:!?(/&\u2013\u2014-"
                 and not _CITED_YEAR.search(line)
                 and capital[at]
+                and line.rsplit(None, 1)[-1].lower() not in _RUNS_ON
             ):
                 doc[at].is_sent_start = True
         return doc
@@ -331,22 +418,32 @@ class DefinitionFinder:
         strings = nlp.vocab.strings
         self.form_matcher = Matcher(nlp.vocab)
         self.row_matcher = Matcher(nlp.vocab)
+        # The forms and the cited ones, for the sentences that hold "(year" or "[number":
+        # matching the cited ones in every sentence would cost more than it finds.
+        self.cited_matcher = Matcher(nlp.vocab)
         self._term_words: list[tuple[list[int], np.ndarray]] = []
         for term in _term_patterns(terms):
             *head, last = term
             words = [strings.add(word["LOWER"]) for word in head]
             lasts = np.array([strings.add(w) for w in last["LOWER"]["IN"]], dtype=np.uint64)
             self._term_words.append((words, lasts))
+            self.cited_matcher.add("cited_definition", _cited_patterns(term))
             for rule, patterns in _form_patterns(term).items():
                 self.form_matcher.add(rule, patterns)
+                self.cited_matcher.add(rule, patterns)
         self.form_matcher.add("table_apposition", [_TABLE_ROW])
+        self.cited_matcher.add("table_apposition", [_TABLE_ROW])
         self.row_matcher.add("table_apposition", [_TABLE_ROW])
         self._strings = strings
         self._lemma_table = lemma_lookup()
         self._lemmas: dict[int, int] = {}
         self._not_subject = {strings.add(word) for word in _NOT_SUBJECT}
+        self._determiners = {strings.add(word) for word in _DETERMINERS}
         self._notions = {strings.add(word) for word in _NOTIONS}
         self._of, self._hyphen, self._paren = (strings.add(w) for w in ("of", "-", "("))
+        self._bracket = strings.add("[")
+        self._years = [strings.add(shape) for shape in ("dddd", "ddddx")]
+        self._numbers = [strings.add(shape) for shape in ("d", "dd", "ddd")]
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -382,12 +479,19 @@ class DefinitionFinder:
         sentences that name a term or may be a table row, not over the whole
         doc: a form must lie within one sentence, and matches do not depend on
         tokens outside it.
+
+        A table row (*Author (year)* then its definition) holds the whole
+        definition cell: the sentences after its first that go on in the same
+        line. A sentence that starts with a table label ("Alfred Marshall
+        Clusters are ...", a cell of Table 1) starts at the term.
         """
-        from spacy.attrs import IS_SPACE, IS_TITLE, LOWER, ORTH, SENT_START, SPACY
+        from spacy.attrs import IS_ALPHA, IS_SPACE, IS_TITLE, LOWER, ORTH, SENT_START, SHAPE, SPACY
 
         if not len(doc):
             return []
-        columns = doc.to_array([LOWER, ORTH, SENT_START, IS_SPACE, IS_TITLE, SPACY])
+        columns = doc.to_array(
+            [LOWER, ORTH, SENT_START, IS_SPACE, IS_TITLE, SPACY, IS_ALPHA, SHAPE]
+        )
         lower, orth = columns[:, 0], columns[:, 1]
         starts = columns[:, 2] == 1
         starts[0] = True
@@ -410,9 +514,14 @@ class DefinitionFinder:
         self._set_lemmas(doc, orth, [(bounds[n], bounds[n + 1]) for n in sorted(mentions)])
         names = doc.vocab.strings
         rules: dict[int, str] = {}
-        searched = [(n, self.form_matcher) for n in sorted(mentions)]
+        row_starts: set[int] = set()
+        label_ends: dict[int, int] = {}
+        cited = self._cited(columns, number_of)
+        searched = [
+            (n, self.cited_matcher if n in cited else self.form_matcher) for n in sorted(mentions)
+        ]
         searched += [(n, self.row_matcher) for n in rows]
-        for number, matcher in sorted(searched):
+        for number, matcher in sorted(searched, key=lambda pair: pair[0]):
             begin, stop = bounds[number], bounds[number + 1]
             for match_id, start, end in matcher(doc[begin:stop], allow_missing=True):
                 rule, start, end = names[match_id], begin + start, begin + end
@@ -420,6 +529,7 @@ class DefinitionFinder:
                     if start != first[number] or (stop - begin) - (end - start) < 5:
                         continue
                     mentions.add(number)
+                    row_starts.add(number)
                 elif (rule in _SUBJECT_RULES and not self._is_subject(columns, begin, start)) or (
                     rule == "we_define"
                     and start > 0
@@ -427,14 +537,73 @@ class DefinitionFinder:
                     and not columns[start - 1, 5]
                 ):
                     continue
+                elif rule in _SUBJECT_RULES and self._after_label(columns, first[number], start):
+                    label_ends[number] = min(start, label_ends.get(number, start))
                 best = rules.get(number)
                 if best is None or RULE_WEIGHTS[rule] > RULE_WEIGHTS[best]:
                     rules[number] = rule
+        cell_ends = self._cell_ends(doc, sorted(row_starts), first, last)
+        for number, (_, merged) in cell_ends.items():
+            for other in merged:
+                mentions.discard(other)
+                rule, best = rules.get(other), rules.get(number)
+                if rule and (best is None or RULE_WEIGHTS[rule] > RULE_WEIGHTS[best]):
+                    rules[number] = rule
         return [
-            (doc[first[n] : last[n] + 1], rules.get(n, "detector"))
+            (
+                doc[label_ends.get(n, first[n]) : cell_ends.get(n, (last[n], ()))[0] + 1],
+                rules.get(n, "detector"),
+            )
             for n in sorted(mentions)
             if first[n] >= 0
         ]
+
+    def _cited(self, columns: np.ndarray, number_of: np.ndarray) -> set[int]:
+        """The sentences that hold a narrative citation's "(1998" or "[3"."""
+        orth, shape = columns[:-1, 1], columns[1:, 7]
+        opens = ((orth == self._paren) & np.isin(shape, self._years)) | (
+            (orth == self._bracket) & np.isin(shape, self._numbers)
+        )
+        return set(number_of[np.flatnonzero(opens)].tolist())
+
+    def _after_label(self, columns: np.ndarray, first: int, start: int) -> bool:
+        """Whether the title-case term at token ``start`` follows a table label's words.
+
+        "Alfred Marshall Clusters are ...", "Economic and industrial
+        geographyClusters are ...": a capital term after a word, mid-sentence.
+        """
+        if start <= first or not columns[start, 4]:
+            return False
+        before = first + np.flatnonzero(columns[first:start, 3] == 0)
+        previous = int(before[-1])
+        return bool(columns[previous, 6]) and int(columns[previous, 0]) not in self._determiners
+
+    def _cell_ends(
+        self, doc: Doc, row_starts: list[int], first: np.ndarray, last: np.ndarray
+    ) -> dict[int, tuple[int, list[int]]]:
+        """Per table row that goes on past its first sentence, its last token and the
+        sentences it takes in: those that start in the line where the one before ends,
+        up to :data:`_CELL_SENTENCES` and never another row."""
+        if not row_starts:
+            return {}
+        text = doc.user_data.get(LINES_KEY)
+        if text is None:
+            text = doc.text
+        taken = set(row_starts)
+        cells = {}
+        for number in row_starts:
+            end, merged, following = last[number], [], number + 1
+            while following < len(first) and following not in taken:
+                if first[following] < 0 or len(merged) == _CELL_SENTENCES:
+                    break
+                token = doc[end]
+                if "\n" in text[token.idx + len(token) : doc[first[following]].idx]:
+                    break
+                merged.append(following)
+                end, following = last[following], following + 1
+            if merged:
+                cells[number] = (end, merged)
+        return cells
 
     def _term_starts(self, lower: np.ndarray) -> np.ndarray:
         """The token positions where a term starts, as the term patterns match them."""
@@ -490,6 +659,7 @@ class DefinitionFinder:
 
 _SUBJECT_RULES = frozenset(RULE_WEIGHTS) - {
     "we_define",
+    "cited_definition",
     "notion_of",
     "table_apposition",
     "based_on_idea",
@@ -557,6 +727,7 @@ def definition_pipeline(terms: tuple[str, ...], detector: str = "") -> Language:
     """
     import spacy
     from spacy.symbols import ORTH
+    from spacy.util import compile_infix_regex
 
     from corpus.nlp import blank_english
 
@@ -567,10 +738,29 @@ def definition_pipeline(terms: tuple[str, ...], detector: str = "") -> Language:
     nlp = spacy.blank("en", vocab=base.vocab)
     for abbreviation in _ABBREVIATIONS:
         nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+    nlp.tokenizer.infix_finditer = compile_infix_regex(
+        [*nlp.Defaults.infixes, _glued_term(terms)]
+    ).finditer
     nlp.add_pipe("defcode_line_breaks")
     nlp.add_pipe("defcode_sentencizer", name="sentencizer", config={"overwrite": False})
     nlp.add_pipe("defcode_definitions", config={"terms": list(terms), "detector": detector})
     return nlp
+
+
+def _glued_term(terms: Sequence[str]) -> str:
+    """An infix that splits a capital term from the word it is glued to.
+
+    PDF text glues a table's cells where the space between them was drawn,
+    not written: "geographyClusters are ..." becomes "geography", "Clusters".
+
+    Examples
+    --------
+    >>> _glued_term(["cluster"])
+    '(?<=[a-z]{2})(?=(?:Clusters|Cluster)(?![a-z]))'
+    """
+    heads = {form.split()[0].title() for term in terms for form in term_forms(term)}
+    words = "|".join(map(re.escape, sorted(heads, key=len, reverse=True)))
+    return rf"(?<=[a-z]{{2}})(?=(?:{words})(?![a-z]))"
 
 
 #: Abbreviations that scholarly writing puts mid-sentence, kept whole so that
@@ -648,30 +838,168 @@ def find_in_documents(
     nlp = definition_pipeline(tuple(terms), detector)
     mentioned = term_pattern(terms)
     first_words = {form.split()[0] for term in terms for form in term_forms(term)}
+    texts = [[_continued(pages, n) for n in range(1, len(pages) + 1)] for pages in documents]
     numbers = [
-        [n for n, text in enumerate(pages, start=1) if _names(text, first_words, mentioned)]
-        for pages in documents
+        [n for n, text in enumerate(read, start=1) if _names(text, first_words, mentioned)]
+        for read in texts
     ]
     items = (
         (doc, (index, number, offset))
-        for index, (pages, read) in enumerate(zip(documents, numbers, strict=True))
-        for number in read
-        for offset, doc in _flat_docs(nlp, pages[number - 1], mentioned)
+        for index, (read, named) in enumerate(zip(texts, numbers, strict=True))
+        for number in named
+        for offset, doc in _flat_docs(nlp, read[number - 1], mentioned)
     )
     rows: list[list[tuple]] = [[] for _ in documents]
     for doc, (index, number, offset) in nlp.pipe(items, as_tuples=True):
-        rows[index].extend(
-            (
-                number,
-                offset + span.start_char,
-                offset + span.end_char,
-                " ".join(span.text.split()),
-                round(span._.definition_score, 4),
-                span._.definition_rule,
-            )
-            for span in doc.spans[SPANS_KEY]
-        )
-    return [pd.DataFrame(found, columns=_CANDIDATE_COLUMNS) for found in rows]
+        length, text = len(documents[index][number - 1]), texts[index][number - 1]
+        for span in doc.spans[SPANS_KEY]:
+            start, end = offset + span.start_char, offset + span.end_char
+            page, first, last, end_page = _placed(number, length, start, end)
+            score, rule = round(span._.definition_score, 4), span._.definition_rule
+            text_of = _span_text(text, length, start, end)
+            rows[index].append((page, first, last, text_of, score, rule, end_page, number))
+    return [_owned(found, set(named)) for found, named in zip(rows, numbers, strict=True)]
+
+
+def _placed(number: int, length: int, start: int, end: int) -> tuple[int, int, int, int]:
+    """``page, start, end, end_page`` of a span of page ``number``'s :func:`_continued` text.
+
+    Past the page's ``length`` and the line break after it lies the next page.
+    """
+    if start > length:
+        return number + 1, start - length - 1, end - length - 1, number + 1
+    if end > length:
+        return number, start, end - length - 1, number + 1
+    return number, start, end, number
+
+
+def _span_text(text: str, length: int, start: int, end: int) -> str:
+    """A span's text, white space collapsed; a word hyphenated over the page break joined
+    as the PDF reader joins one hyphenated at a line end."""
+    from corpus.readers.pdf import _HYPHEN_BREAK, _WORD, _join_hyphenated
+
+    if not start < length < end:
+        return " ".join(text[start:end].split())
+    before, after = text[start:length].split(), text[length + 1 : end].split()
+    if before and after and before[-1][-1] in "-\u00ad":
+        probe = f"{before[-1]}\n{after[0]}"
+        broken = _HYPHEN_BREAK.search(probe)
+        if broken:
+            seen = frozenset(_WORD.findall(text.lower()))
+            word = _join_hyphenated(broken, seen).rstrip("\n")
+            before[-1:], after[:1] = [probe[: broken.start()] + word + probe[broken.end() :]], []
+    return " ".join([*before, *after])
+
+
+def _owned(found: list[tuple], read: set[int]) -> pd.DataFrame:
+    """The candidates of a document, each once, in page and character order.
+
+    A sentence that runs over a page break is the candidate of its first
+    page's text: the second page's text gives up what starts before that
+    sentence ends. What a page's text found at the next page's start is kept
+    only when the next page was not read itself.
+    """
+    covered: dict[int, int] = {}
+    for page, _, end, *_, end_page, origin in found:
+        if origin == page and end_page > page:
+            covered[end_page] = max(covered.get(end_page, 0), end)
+    kept = sorted(
+        row[:-1]
+        for row in found
+        if (row[-1] == row[0] and row[1] >= covered.get(row[0], 0))
+        or (row[-1] < row[0] and row[0] not in read)
+    )
+    return pd.DataFrame(kept, columns=_CANDIDATE_COLUMNS)
+
+
+#: The most characters of the next page read for a sentence that runs over a page break.
+_HEAD_LIMIT = 2000
+#: A page's text ends a sentence: its last mark is a full stop, "?" or "!", perhaps quoted.
+_ENDED = re.compile(r"[.!?][\"\u201d\u2019')\]]*\s*$")
+#: A list item's or a numbered heading's start: no sentence runs on into it.
+_LIST_START = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})*|[a-z]|[ivx]{1,4})[.)]\s")
+
+
+def _continued(pages: Sequence[str], number: int) -> str:
+    """Page ``number``'s text, and, when its last sentence runs on, the next page's up to
+    that sentence's end.
+
+    The next page's text follows a line break; the lines between, a page
+    number or a running head the reader left at the page's foot or the next
+    page's top, become spaces. So offsets up to the page's length are the
+    page's, and an offset past it by ``1 + k`` is offset ``k`` of the next page.
+
+    Examples
+    --------
+    >>> _continued(["Clusters are groups\\n7", "of firms. Networks differ."], 1)
+    'Clusters are groups  \\nof firms. '
+    >>> _continued(["Clusters are groups of firms.", "Networks differ."], 1)
+    'Clusters are groups of firms.'
+    """
+    text = pages[number - 1]
+    if number >= len(pages):
+        return text
+    body = _edge(pages, number, top=False)
+    if not text[:body].strip() or _ENDED.search(text, max(0, body - 8), body):
+        return text
+    following = pages[number]
+    skip = _edge(pages, number + 1, top=True)
+    rest = following[skip : skip + _HEAD_LIMIT]
+    if not rest.strip() or _LIST_START.match(rest):
+        return text
+    stop = _SENTENCE_END.search(rest)
+    if stop:
+        cut = stop.end()
+    elif len(following) - skip <= _HEAD_LIMIT:
+        cut = len(rest)
+    else:
+        cut = rest.rfind("\n") + 1
+    if cut <= 0:
+        return text
+    blank = " " * (len(text) - body) + "\n" + " " * skip
+    return text[:body] + blank + following[skip : skip + cut]
+
+
+def _edge(pages: Sequence[str], number: int, *, top: bool) -> int:
+    """Where page ``number``'s text starts (``top``) or ends, past the page furniture at
+    that edge: a page number, or a line also at that edge of a page up to two away."""
+    from corpus.readers.pdf import _PAGE_NUMBER, _furniture_key
+
+    text = pages[number - 1]
+    near = [
+        pages[n - 1] for n in range(number - 2, number + 3) if n != number and 1 <= n <= len(pages)
+    ]
+    seen = {_furniture_key(line) for page in near for line, _ in _edge_lines(page, top)}
+    at = 0 if top else len(text)
+    for line, (start, end) in _edge_lines(text, top):
+        if not (_PAGE_NUMBER.match(line) or _furniture_key(line) in seen):
+            break
+        at = end if top else start
+    if top:
+        return at + len(text[at:]) - len(text[at:].lstrip())
+    return len(text[:at].rstrip())
+
+
+def _edge_lines(text: str, top: bool) -> list[tuple[str, tuple[int, int]]]:
+    """The first (or last) non-blank lines of ``text``, edge first, with their character
+    ranges."""
+    from corpus.readers.pdf import _EDGE_LINES
+
+    found: list[tuple[str, tuple[int, int]]] = []
+    if top:
+        for line in re.finditer(r"[^\n]+", text):
+            if line.group().strip():
+                found.append((line.group(), line.span()))
+                if len(found) == _EDGE_LINES:
+                    break
+        return found
+    end = len(text)
+    while end > 0 and len(found) < _EDGE_LINES:
+        start = text.rfind("\n", 0, end) + 1
+        if text[start:end].strip():
+            found.append((text[start:end], (start, end)))
+        end = start - 1
+    return found
 
 
 def _names(text: str, first_words: set[str], mentioned: re.Pattern[str]) -> bool:
