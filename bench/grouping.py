@@ -34,43 +34,64 @@ import pandas as pd
 
 from corpus.definitions.grouping import group_texts
 
+
+def _choices(text: str) -> list[str]:
+    return text.split("|")
+
+
 DEFT = Path(__file__).parents[1] / ".." / "shared" / "data" / "deft"
 TERMS = ["cluster", "business model", "industrial district", "innovation system", "value chain"]
-GROUPS = "group set network concentration collection system population community agglomeration web ensemble constellation array alliance mix".split()
-ADJECTIVES = """geographically proximate|regionally concentrated|spatially bounded|locally embedded|loosely coupled|
-tightly knit|vertically integrated|horizontally linked|self-organising|market-driven|state-sponsored|export-oriented|
-knowledge-intensive|labour-intensive|technology-based|family-owned|small and medium-sized|globally connected|
-place-based|sector-specific|interdependent|competing|cooperating|specialised|diversified|emerging|mature|rural|urban|
-cross-border""".replace("\n", "").split("|")
-MEMBERS = """firms|companies|enterprises|suppliers|producers|organisations|institutions|manufacturers|start-ups|
-service providers|research centres|universities|banks|workshops|retailers|laboratories|agencies|cooperatives|
-entrepreneurs|subcontractors|trade associations|training schools|venture funds|design studios""".replace(
-    "\n", ""
-).split("|")
-SECTORS = """textile|automotive|biotechnology|wine|software|aerospace|furniture|footwear|tourism|media|ceramics|
-machine tool|medical device|semiconductor|logistics|fashion|food processing|steel|chemicals|film|finance|
-insurance|shipbuilding|forestry|dairy|printing|optics|robotics|video game|renewable energy|publishing|jewellery|
-watchmaking|packaging|plastics|cutlery|toy|leather|marble|musical instrument""".replace(
-    "\n", ""
-).split("|")
-TIES = """commonalities|complementarities|trade|shared labour markets|input-output relations|trust|kinship|
-common suppliers|joint research|personal networks|face-to-face contact|tacit knowledge|local norms|
-public procurement|shared infrastructure|spin-offs|labour mobility|common customers|rivalry|
-a shared history|professional associations|common standards|joint marketing|informal exchange|
-venture capital|user-producer interaction|the local university|regional policy|a common language|
-shared values""".replace("\n", "").split("|")
-VERBS = """create|capture|deliver|exchange|share|develop|diffuse|absorb|combine|transform|commercialise|
-protect|coordinate|govern|finance|upgrade|export|learn|imitate|recombine""".replace("\n", "").split(
-    "|"
+GROUPS = _choices(
+    "group|set|network|concentration|collection|system|population|community|"
+    "agglomeration|web|ensemble|constellation|array|alliance|mix"
 )
-OBJECTS = """value|knowledge|innovations|products|services|skills|resources|capabilities|technologies|
-routines|standards|information|capital|designs|markets|ideas|reputations|processes|components|
-know-how|patents|customers|talent|brands|platforms|data|prototypes|software|equipment|materials""".replace(
-    "\n", ""
-).split("|")
-PLACES = """Emilia-Romagna|Baden-Württemberg|Silicon Valley|the Third Italy|Jutland|Catalonia|Bavaria|Flanders|
-Ontario|Cambridge|Grenoble|Tampere|Bangalore|Penang|Sialkot|Tirupur|Sinos Valley|Hollywood|Detroit|Toulouse|Eindhoven|
-Oulu|Hsinchu|Shenzhen|Guadalajara|Rotterdam|Lyon|Turin|Basel|Aarhus""".replace("\n", "").split("|")
+ADJECTIVES = _choices(
+    "geographically proximate|regionally concentrated|spatially bounded|locally embedded|"
+    "loosely coupled|tightly knit|vertically integrated|horizontally linked|"
+    "self-organising|market-driven|state-sponsored|export-oriented|knowledge-intensive|"
+    "labour-intensive|technology-based|family-owned|small and medium-sized|"
+    "globally connected|place-based|sector-specific|interdependent|competing|cooperating|"
+    "specialised|diversified|emerging|mature|rural|urban|cross-border"
+)
+MEMBERS = _choices(
+    "firms|companies|enterprises|suppliers|producers|organisations|institutions|"
+    "manufacturers|start-ups|service providers|research centres|universities|banks|"
+    "workshops|retailers|laboratories|agencies|cooperatives|entrepreneurs|subcontractors|"
+    "trade associations|training schools|venture funds|design studios"
+)
+SECTORS = _choices(
+    "textile|automotive|biotechnology|wine|software|aerospace|furniture|footwear|tourism|"
+    "media|ceramics|machine tool|medical device|semiconductor|logistics|fashion|"
+    "food processing|steel|chemicals|film|finance|insurance|shipbuilding|forestry|dairy|"
+    "printing|optics|robotics|video game|renewable energy|publishing|jewellery|"
+    "watchmaking|packaging|plastics|cutlery|toy|leather|marble|musical instrument"
+)
+TIES = _choices(
+    "commonalities|complementarities|trade|shared labour markets|input-output relations|"
+    "trust|kinship|common suppliers|joint research|personal networks|"
+    "face-to-face contact|tacit knowledge|local norms|public procurement|"
+    "shared infrastructure|spin-offs|labour mobility|common customers|rivalry|"
+    "a shared history|professional associations|common standards|joint marketing|"
+    "informal exchange|venture capital|user-producer interaction|the local university|"
+    "regional policy|a common language|shared values"
+)
+VERBS = _choices(
+    "create|capture|deliver|exchange|share|develop|diffuse|absorb|combine|transform|"
+    "commercialise|protect|coordinate|govern|finance|upgrade|export|learn|imitate|"
+    "recombine"
+)
+OBJECTS = _choices(
+    "value|knowledge|innovations|products|services|skills|resources|capabilities|"
+    "technologies|routines|standards|information|capital|designs|markets|ideas|"
+    "reputations|processes|components|know-how|patents|customers|talent|brands|platforms|"
+    "data|prototypes|software|equipment|materials"
+)
+PLACES = _choices(
+    "Emilia-Romagna|Baden-Württemberg|Silicon Valley|the Third Italy|Jutland|Catalonia|"
+    "Bavaria|Flanders|Ontario|Cambridge|Grenoble|Tampere|Bangalore|Penang|Sialkot|"
+    "Tirupur|Sinos Valley|Hollywood|Detroit|Toulouse|Eindhoven|Oulu|Hsinchu|Shenzhen|"
+    "Guadalajara|Rotterdam|Lyon|Turin|Basel|Aarhus"
+)
 OPENINGS = [
     "A {term} is a {adj} {group} of {members}",
     "{Term}s are {group}s of {adj} {members}",
@@ -178,7 +199,7 @@ def _reword(text: str, rng: random.Random) -> str:
 
 
 def _quotes(text: str, rng: random.Random) -> str:
-    left, right = rng.choice([("“", "”"), ('"', '"'), ("‘", "’"), ("«", "»")])
+    left, right = rng.choice([("“", "”"), ('"', '"'), ("\u2018", "\u2019"), ("«", "»")])
     return f"{left}{text.rstrip('.')}{right}"
 
 
@@ -260,9 +281,8 @@ def measure(name: str, texts: list[str], truth: np.ndarray, sizes: list[int]) ->
 
 def main(n: int) -> None:
     rng = random.Random(0)
-    print(
-        f"{'set':>9}  {'texts':>7}  {'distinct':>8}  {'groups':>7}  {'seconds':>7}  {'precision':>9}  {'recall':>6}  {'F1':>5}"
-    )
+    print(f"{'set':>9}  {'texts':>7}  {'distinct':>8}  {'groups':>7}  {'seconds':>7}", end="")
+    print(f"  {'precision':>9}  {'recall':>6}  {'F1':>5}")
     texts, truth = repeated(generated(n // 2, rng), n, rng)
     measure("generated", texts, truth, [min(10_000, n), n])
     pool = deft_sentences()

@@ -34,9 +34,9 @@ PORTER_QUOTED = [
     "“A CLUSTER is a geo- graphically proximate group of inter-connected companies and "
     "associated institutions in a particular field, linked by commonalities and "
     "complementarities”",
-    "‘A cluster is a geographically proximate group of interconnected companies and "
+    "\u2018A cluster is a geographically proximate group of interconnected companies and "
     "associated institutions in a particular field, linked by commonalities and "
-    "complementari- ties’",
+    "complementari- ties\u2019",
     # a lead-in left in place
     "Porter (1998, p. 199) defines a cluster as a geographically proximate group of "
     "interconnected companies and associated institutions in a particular field, "
@@ -70,13 +70,13 @@ def same_partition(a: np.ndarray, b: np.ndarray) -> bool:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("“Clusters” are ‘groups’ of FIRMS.", "clusters are groups of firms"),
+        ("“Clusters” are \u2018groups\u2019 of FIRMS.", "clusters are groups of firms"),
         (
             "A geo- graphically close, inter-connected group",
             "a geographically close interconnected group",
         ),
         ("firms [...] in one … region ... (p. 12)", "firms in one region p 12"),
-        ("Porter’s ﬁrms [in the region]", "porters firms in the region"),
+        ("Porter\u2019s \ufb01rms [in the region]", "porters firms in the region"),
         ("  \n ", ""),
     ],
 )

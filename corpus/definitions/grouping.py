@@ -77,7 +77,7 @@ def normalise(text: str) -> str:
     --------
     >>> normalise("“A geographically proximate group [...] of inter- connected companies”")
     'a geographically proximate group of interconnected companies'
-    >>> normalise("Geo-graphically ‘close’ firms … (Porter's view)")
+    >>> normalise("Geo-graphically «close» firms … (Porter's view)")
     'geographically close firms porters view'
     """
     text = unicodedata.normalize("NFKC", text).casefold()
