@@ -135,6 +135,17 @@ def test_short_texts_group_only_when_equal_after_normalising():
     assert group_texts(texts).tolist() == [0, 0, 1, 0]
 
 
+def test_texts_that_share_nothing_are_groups_of_their_own():
+    texts = [
+        "one two three four five",
+        "six seven eight nine ten",
+        "",
+        "eleven twelve thirteen fourteen fifteen sixteen",
+    ]
+    assert group_texts(texts).tolist() == [0, 1, 2, 3]
+    assert group_texts(["one two three four five six"]).tolist() == [0]
+
+
 def test_labels_follow_first_appearance_and_do_not_depend_on_order():
     definitions = seed_definitions()[:6]
     texts = [

@@ -250,7 +250,8 @@ def _join_partial_quotes(
     spread = by_group.groupby("shingle").size().rename("spread")
     held = held.join(spread, on="shingle")
     usable = held[(held["spread"] > 1) & (held["spread"] <= _COMMON)]
-    usable = usable[[len(words[t]) >= _MIN_PARTIAL for t in usable["text"]]]
+    length = np.array([len(w) for w in words])
+    usable = usable[length[usable["text"].to_numpy()] >= _MIN_PARTIAL]
     anchors = usable.sort_values(["text", "spread", "shingle"]).groupby("text").head(_ANCHORS)
     hits = anchors[["text", "shingle", "group"]].merge(
         by_group[["shingle", "group"]], on="shingle", suffixes=("", "_other")
