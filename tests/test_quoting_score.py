@@ -144,3 +144,20 @@ def test_an_author_matches_case_and_accent_insensitively_and_by_full_name():
     assert same_author("Porter", "Michael E. Porter and Claas van der Linde")
     assert not same_author("Porter", "Porterfield")
     assert not same_author("", "Porter")
+
+
+def test_of_two_truth_rows_inside_one_occurrence_the_one_it_is_takes_it():
+    truth = pd.DataFrame(
+        {
+            "doc": ["a", "a"],
+            "page": [1, 1],
+            "text": [
+                "a regional cluster ... firms are close",
+                "a regional cluster is where firms are close",
+            ],
+        }
+    )
+    found = pd.DataFrame(
+        {"doc": ["a"], "page": [1], "text": ["A regional cluster is where firms are close."]}
+    )
+    assert match(truth, found).tolist() == [-1, 0]

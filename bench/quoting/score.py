@@ -8,7 +8,8 @@ found
     page, and at least :data:`OVERLAP` of the truth text's words (case, accents
     and punctuation ignored, counted with repeats) are among the occurrence's
     words. Each occurrence matches one truth row at most: pairs are taken in
-    order of overlap, best first.
+    order of overlap, best first, and of equal overlaps first the one whose
+    occurrence holds the fewest words beyond the truth text.
 attribution
     The share of found rows whose occurrence's definition (DEFINITIONS.csv) is
     credited to the truth's first author (its surname; "Porter", "Porter,
@@ -133,10 +134,11 @@ def match(truth: pd.DataFrame, occurrences: pd.DataFrame) -> pd.Series:
             for o, found in here["text"].items():
                 share = _overlap(text, found)
                 if share >= OVERLAP:
-                    pairs.append((share, t, o))
+                    pairs.append((share, _overlap(found, text), t, o))
     matched = pd.Series(-1, index=truth.index)
     taken: set = set()
-    for _, t, o in sorted(pairs, key=lambda p: -p[0]):
+    # Equal shares go to the occurrence that is most nearly the truth text alone.
+    for *_, t, o in sorted(pairs, key=lambda p: (-p[0], -p[1])):
         if matched[t] == -1 and o not in taken:
             matched[t] = o
             taken.add(o)
