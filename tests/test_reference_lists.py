@@ -250,3 +250,10 @@ def test_each_table_2_row_resolves_to_its_bibtex_key(bib):
 )
 def test_bib_key_matches_surname_and_year_and_the_year_an_entry_is_cited_by(bib, sentence, key):
     assert bib_key(frame(sentence).citations[0], bib) == key
+
+
+def test_a_numbered_list_of_one_entry_is_numbered():
+    page = "References\n" + NUMBERED[1].splitlines()[1] + "\n" + NUMBERED[1].splitlines()[2]
+    assert summary(reference_entries(["Text.", page])) == [
+        ("1", ("Porter",), "1998", "Clusters and the new economics of competition"),
+    ]

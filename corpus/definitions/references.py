@@ -263,7 +263,9 @@ def _split(lines: list[str]) -> list[tuple[str, str]]:
     for pattern in (_BRACKET_NUMBER, _DOT_NUMBER):
         numbered = [pattern.match(line) for line in lines]
         firsts = [int(m["number"]) for m in numbered if m]
-        if len(firsts) >= 2 and firsts == sorted(firsts):
+        # One numbered entry makes a list only when it opens it as number 1.
+        single = firsts == [1] and numbered[0] is not None
+        if (len(firsts) >= 2 or single) and firsts == sorted(firsts):
             return _grouped(lines, [m["number"] if m else None for m in numbered], pattern)
     starts = []
     entry = ""
