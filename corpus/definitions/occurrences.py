@@ -11,6 +11,7 @@ stable id, its fullest text and its attribution
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
@@ -86,8 +87,6 @@ def surnames(authors: str) -> tuple[str, ...]:
     >>> surnames("Ann Markusen and Peter Hall; Jane Doe")
     ('Markusen', 'Hall', 'Doe')
     """
-    import re
-
     names = [n.strip() for n in re.split(r"\s+and\s+|;|&", authors) if n.strip()]
     return tuple(n.split(",")[0].strip() if "," in n else n.split()[-1] for n in names)
 
