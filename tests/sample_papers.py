@@ -1,4 +1,4 @@
-"""Write the sample papers that notebooks/03_classify_new_papers.ipynb ingests.
+"""Write the sample papers (a PDF and a BibTeX export) that the README's commands ingest.
 
 The texts are written for defcode's notebooks: their authors, titles and
 definitions are invented and quote no published work. They ship in

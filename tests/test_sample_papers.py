@@ -1,4 +1,4 @@
-"""The sample papers that ship for notebook 03: what ingest finds in them."""
+"""The sample papers that ship for the README's commands: what ingest finds in them."""
 
 from __future__ import annotations
 
