@@ -345,3 +345,26 @@ def test_porters_definition_is_credited_to_porter_1998_wherever_the_seed_gives_i
         assert framed.text.rstrip(" .").endswith("commonalities and complementarities")
         # The running text gives the page; the table row does not.
         assert work.page == ("" if work.style == "row" else "199")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "authors"),
+    [
+        (
+            "A cluster is a group of linked firms\u201d (Porter 1998: 199; Enright, 1996).",
+            "A cluster is a group of linked firms",
+            ("Porter",),
+        ),
+        ('Clusters are groups of linked firms in one place." (Enright, 1996).', None, ("Enright",)),
+    ],
+)
+def test_a_quote_whose_opening_mark_began_an_earlier_sentence_is_quoted(sentence, text, authors):
+    framed = frame(sentence)
+    assert framed.quoted
+    assert framed.text == (text or sentence.split('"')[0])
+    assert framed.citations[0].authors == authors
+    assert '"' not in framed.text and "\u201d" not in framed.text
+
+
+def test_a_closing_mark_inside_a_measure_is_no_quote():
+    assert not frame("The 5\u201d screens of the cluster firms are small.").quoted

@@ -393,7 +393,8 @@ def _page(text: str | None) -> str:
 def _longest_quote(sentence: str) -> tuple[int, int, int, int] | None:
     """The longest quotation of at least a few words: (start, end, inner start, inner end).
 
-    A quote that does not close runs to the end of the sentence. Double marks are
+    A quote that does not close runs to the end of the sentence, and one whose
+    opening mark the sentence lacks runs from its start. Double marks are
     looked for first, single ones only where no double quote is long enough.
     """
     for marks in ('\u201c\u201e\u00ab"', "\u2018'"):
@@ -415,6 +416,10 @@ def _longest_quote(sentence: str) -> tuple[int, int, int, int] | None:
             at = end if end > inner_start else inner_start
         if best:
             return best[1]
+    # A quote whose opening mark began an earlier sentence: from the start to its closing mark.
+    closing = _closing(sentence, 0, '\u201d\u00bb"')
+    if closing is not None and len(sentence[:closing].split()) >= _MIN_QUOTED_WORDS:
+        return 0, closing + 1, 0, closing
     return None
 
 
