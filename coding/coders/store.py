@@ -6,9 +6,11 @@ holds:
 - ``items``: the definitions to code, copied from the bundled Table 2, from a
   CSV file, from the corpus's candidate definitions (with document, page and
   character offsets) or from its distinct definitions (credited to the work
-  that gave them, see :mod:`corpus.definitions`);
+  that gave them, see :mod:`corpus.definitions`). ``start`` is an offset into
+  page ``page``'s text and ``end`` into page ``end_page``'s, which is
+  ``page`` unless the sentence runs over a page break;
 - ``item_occurrences``: where each distinct definition was found, one row per
-  candidate sentence that holds it (document, page, offsets and what its
+  candidate sentence that holds it (document, pages, offsets and what its
   citation says), kept as registered even when the corpus changes;
 - ``decisions``: an append-only log of who coded which item how, when and
   from where (``human``, ``model`` or ``import``). Triggers refuse ``UPDATE``
@@ -114,6 +116,7 @@ CREATE TABLE IF NOT EXISTS item_occurrences (
     page INTEGER,
     start INTEGER,
     "end" INTEGER,
+    end_page INTEGER,
     text TEXT NOT NULL DEFAULT '',
     quoted INTEGER NOT NULL DEFAULT 0 CHECK (quoted IN (0, 1)),
     cited_authors TEXT NOT NULL DEFAULT '',
@@ -138,7 +141,9 @@ CREATE TABLE IF NOT EXISTS codebooks (
 """
 #: Columns added to ``items`` since schema 1: an item's authors and year when
 #: its CSV gives them (schema 2); for a distinct definition, the credited work's
-#: BibTeX key and the page it gives the definition on (schema 3).
+#: BibTeX key and the page it gives the definition on (schema 3). Schema 3 also
+#: adds ``end_page``, the page ``end`` is an offset into, filled with ``page``
+#: (no item ran over a page break before).
 _ITEM_ADDITIONS = {
     name: "TEXT NOT NULL DEFAULT ''" for name in ("authors", "year", "key", "cited_page")
 }
@@ -170,6 +175,9 @@ def open_store(path: str | Path) -> sqlite3.Connection:
             for column, kind in _ITEM_ADDITIONS.items():
                 if column not in have:
                     conn.execute(f"ALTER TABLE items ADD COLUMN {column} {kind}")
+            if "end_page" not in have:
+                conn.execute("ALTER TABLE items ADD COLUMN end_page INTEGER")
+                conn.execute("UPDATE items SET end_page = page")
             conn.execute("DELETE FROM coding_schema_version")
             conn.execute("INSERT INTO coding_schema_version VALUES (?)", (SCHEMA_VERSION,))
     return conn
@@ -186,7 +194,8 @@ def add_items(conn: sqlite3.Connection, frame: pd.DataFrame, *, concept: str, or
     Parameters
     ----------
     frame : pandas.DataFrame
-        Columns ``id, text`` and optionally ``doc, page, start, end``,
+        Columns ``id, text`` and optionally ``doc, page, start, end,
+        end_page`` (``end_page`` is taken to be ``page`` where not given),
         ``authors, year`` (when a CSV of items gives them) and ``key,
         cited_page`` (a distinct definition's credited work).
     concept : str
@@ -209,6 +218,7 @@ def add_items(conn: sqlite3.Connection, frame: pd.DataFrame, *, concept: str, or
             _int_or_none(row.get("page")),
             _int_or_none(row.get("start")),
             _int_or_none(row.get("end")),
+            _end_page(row),
             origin,
             stamp,
             *(_text_or_empty(row.get(column)) for column in _ITEM_ADDITIONS),
@@ -218,12 +228,18 @@ def add_items(conn: sqlite3.Connection, frame: pd.DataFrame, *, concept: str, or
     with transaction(conn):
         before = conn.total_changes
         conn.executemany(
-            'INSERT OR IGNORE INTO items (id, concept, text, doc, page, start, "end", origin, '
-            f"added_at, {', '.join(_ITEM_ADDITIONS)}) "
-            f"VALUES ({', '.join('?' * (9 + len(_ITEM_ADDITIONS)))})",
+            'INSERT OR IGNORE INTO items (id, concept, text, doc, page, start, "end", end_page, '
+            f"origin, added_at, {', '.join(_ITEM_ADDITIONS)}) "
+            f"VALUES ({', '.join('?' * (10 + len(_ITEM_ADDITIONS)))})",
             rows,
         )
         return conn.total_changes - before
+
+
+def _end_page(row: dict) -> int | None:
+    """The page a row's ``end`` is an offset into: its ``end_page``, else its ``page``."""
+    end_page = _int_or_none(row.get("end_page"))
+    return _int_or_none(row.get("page")) if end_page is None else end_page
 
 
 def _text_or_empty(value: object) -> str:
@@ -264,8 +280,8 @@ def add_definition_items(conn: sqlite3.Connection, concept: str) -> int:
     in at least one candidate becomes one item: its id is the definition's
     id, its text the canonical text, its ``authors``, ``year``,
     ``cited_page`` and ``key`` those of the credited work (not of the paper
-    that quotes it), and its ``doc``, ``page``, ``start`` and ``end`` those
-    of its first occurrence, so that items in document order follow the
+    that quotes it), and its ``doc``, ``page``, ``start``, ``end`` and
+    ``end_page`` those of its first occurrence, so that items in document order follow the
     corpus. Every occurrence is listed in ``item_occurrences``
     (:func:`item_occurrences`). A definition registered before keeps its
     item as it was; occurrences found since are added to it.
@@ -296,6 +312,8 @@ def add_definition_items(conn: sqlite3.Connection, concept: str) -> int:
         raise ValueError(
             f"no definitions of {concept!r} are stored: run `defcode definitions` first"
         )
+    ends = candidates(conn, concept).set_index("id")["end_page"]
+    held = held.assign(end_page=held["candidate"].map(ends))
     first = held.drop_duplicates("definition").set_index("definition")
     found = found[found["definition"].isin(first.index)]
     frame = pd.DataFrame(
@@ -307,7 +325,7 @@ def add_definition_items(conn: sqlite3.Connection, concept: str) -> int:
             "key": found["key"],
             "cited_page": found["page"],
         }
-    ).join(first[["doc", "page", "start", "end"]], on="id")
+    ).join(first[["doc", "page", "start", "end", "end_page"]], on="id")
     added = add_items(conn, frame, concept=concept, origin="definitions")
     known = {item for (item,) in conn.execute("SELECT id FROM items WHERE concept = ?", (concept,))}
     held = held[held["definition"].isin(known)]
@@ -315,8 +333,8 @@ def add_definition_items(conn: sqlite3.Connection, concept: str) -> int:
     with transaction(conn):
         conn.executemany(
             'INSERT OR IGNORE INTO item_occurrences (item, candidate, doc, page, start, "end", '
-            "text, quoted, cited_authors, cited_year, cited_page, reference, added_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "end_page, text, quoted, cited_authors, cited_year, cited_page, reference, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     row.definition,
@@ -325,6 +343,7 @@ def add_definition_items(conn: sqlite3.Connection, concept: str) -> int:
                     _int_or_none(row.page),
                     _int_or_none(row.start),
                     _int_or_none(row.end),
+                    _int_or_none(row.end_page),
                     row.text,
                     int(row.quoted),
                     row.cited_authors,
@@ -347,6 +366,7 @@ OCCURRENCE_COLUMNS = [
     "page",
     "start",
     "end",
+    "end_page",
     "text",
     "quoted",
     "cited_authors",
@@ -369,7 +389,9 @@ def item_occurrences(conn: sqlite3.Connection, concept: str | None = None) -> pd
     pandas.DataFrame
         Columns :data:`OCCURRENCE_COLUMNS`, one row per candidate sentence
         that holds an item's definition, by item, then document, page and
-        position: the document's key, the page, the character offsets, the
+        position: the document's key, the page, the character offsets (``end``
+        into page ``end_page``, which is ``page`` unless the sentence runs
+        over a page break), the
         definition's text there, whether it was quoted, what the citation
         says and the reference-list entry it matched (empty where none did).
         Items of other origins have none.
@@ -387,7 +409,7 @@ def item_occurrences(conn: sqlite3.Connection, concept: str | None = None) -> pd
         conn,
         params=params,
     )
-    for column in ("page", "start", "end"):
+    for column in ("page", "start", "end", "end_page"):
         frame[column] = frame[column].astype("Int64")
     return frame.astype({"quoted": bool})
 
@@ -407,9 +429,11 @@ def items(
     Returns
     -------
     pandas.DataFrame
-        Columns ``id, concept, text, doc, page, start, end, origin, authors,
-        year, key, cited_page`` (the last two empty but for distinct
-        definitions); with ``removed``, also ``removed`` (bool).
+        Columns ``id, concept, text, doc, page, start, end, end_page, origin,
+        authors, year, key, cited_page`` (the last two empty but for distinct
+        definitions); ``start`` is an offset into page ``page``'s text and
+        ``end`` into page ``end_page``'s, which is ``page`` unless the item
+        runs over a page break. With ``removed``, also ``removed`` (bool).
     """
     clauses, params = [], []
     if concept:
@@ -420,7 +444,7 @@ def items(
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     extra = f", id IN {_REMOVED} AS removed" if removed else ""
     frame = pd.read_sql_query(
-        f'SELECT id, concept, text, doc, page, start, "end", origin, authors, year, key, '
+        f'SELECT id, concept, text, doc, page, start, "end", end_page, origin, authors, year, key, '
         f"cited_page{extra} "
         f"FROM items {where} ORDER BY doc, page, start, id",
         conn,
@@ -428,7 +452,7 @@ def items(
     )
     if removed:
         frame["removed"] = frame["removed"].astype(bool)
-    for column in ("page", "start", "end"):
+    for column in ("page", "start", "end", "end_page"):
         frame[column] = frame[column].astype("Int64")
     return frame
 

@@ -117,12 +117,19 @@ def credit(authors: str, year: str, page: str = "") -> str:
     return f"{authors or 'Unknown'} ({str(year or '').strip() or 'n.d.'}{pages})"
 
 
+def _span(page: object, end_page: object) -> str:
+    """A page, or the pages a sentence over a page break runs on: ``"7"``, ``"7-8"``."""
+    return str(page) if pd.isna(end_page) or end_page == page else f"{page}-{end_page}"
+
+
 def _attribution(row: pd.Series, found: pd.DataFrame) -> str:
     """HTML: who gave the item's definition, and each document and page it was found on."""
     places = []
     for doc, rows in found.groupby("doc", sort=False):
-        pages = [str(page) for page in rows["page"].dropna().unique()]
-        where = f" {'pp' if len(pages) > 1 else 'p'}. {', '.join(pages)}" if pages else ""
+        rows = rows.dropna(subset="page")
+        pages = list(dict.fromkeys(map(_span, rows["page"], rows["end_page"])))
+        several = len(pages) > 1 or "-" in "".join(pages)
+        where = f" {'pp' if several else 'p'}. {', '.join(pages)}" if pages else ""
         places.append(f"<b>{html.escape(str(doc))}</b>{where}")
     documents = found["doc"].nunique()
     return (
@@ -168,7 +175,7 @@ class CodingSession:
     ----------
     items : pandas.DataFrame
         The items in coding order: ``id, concept, text, doc, page, start, end,
-        origin, proposal, confidence, reason, model`` (the proposal's three
+        end_page, origin, proposal, confidence, reason, model`` (the proposal's three
         empty where the model proposed nothing; ``model`` says which model
         proposed: trained on how many coded items, when).
     position : int
@@ -557,7 +564,8 @@ class CodingSession:
         if row["doc"] and found is None:
             where.append(f"document <b>{html.escape(row['doc'])}</b>")
         if not pd.isna(row["page"]) and found is None:
-            where.append(f"page {row['page']}")
+            span = _span(row["page"], row["end_page"])
+            where.append(f"{'pages' if '-' in span else 'page'} {span}")
         if row["id"] != row["doc"]:
             where.append(f"<small>item {html.escape(row['id'])}</small>")
         self.location.value = " · ".join(where)

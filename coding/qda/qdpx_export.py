@@ -10,7 +10,9 @@ under ``Sources/``. defcode writes:
   is a ``PlainTextSelection`` in its document's text, the pages joined by
   :data:`PAGE_BREAK`; other items (the bundled definitions, a CSV file's) are
   selections in a text made of their document's items, joined by
-  :data:`ITEM_BREAK`. A selection's ``name`` is the item's id;
+  :data:`ITEM_BREAK`. A selection's ``name`` is the item's id; an item that
+  runs over a page break is one selection, from its offset in its first page
+  to its offset in its last;
 - one ``Coding`` with a ``CodeRef`` per code of each decision, every decision
   of the history in the order it was made, with its coder and time;
 - ``Notes``: each decision's note, referred to by its codings.
@@ -64,7 +66,9 @@ PAGE_BREAK = "\n\f\n"
 #: Between the items of a text made of items: a blank line.
 ITEM_BREAK = "\n\n"
 SOURCE_KEYS = frozenset({"Document", "Page starts", "Text"})
-SELECTION_KEYS = ("Page", "Start", "End")
+#: An item's place, written in the description of a selection in a text made of items
+#: (``End page`` only where it is not ``Page``).
+SELECTION_KEYS = ("Page", "Start", "End page", "End")
 ITEM_TEXT = "Item text: "
 COMPOSED = "the items' texts, a blank line apart"
 
@@ -227,12 +231,21 @@ def _document_pages(
     return best[1], best[2]
 
 
+def _end_page(row: object) -> object:
+    """The page the item's ``end`` is an offset into: ``end_page``, else ``page``."""
+    return row.page if pd.isna(row.end_page) else row.end_page
+
+
 def _fits(row: object, pages: list[str]) -> bool:
-    """Whether the item's page and offsets lie in ``pages``."""
-    page, start, end = row.page, row.start, row.end
+    """Whether the item's pages and offsets lie in ``pages``, its end after its start."""
+    page, start, end, end_page = row.page, row.start, row.end, _end_page(row)
     if not pages or pd.isna(page) or pd.isna(start) or pd.isna(end):
         return False
-    return 1 <= page <= len(pages) and 0 <= start <= end <= len(pages[int(page) - 1])
+    if not 1 <= page <= end_page <= len(pages):
+        return False
+    if not 0 <= start <= len(pages[int(page) - 1]) or end > len(pages[int(end_page) - 1]):
+        return False
+    return start <= end if page == end_page else end >= 0
 
 
 def _paged(guid_: str, name: str, doc: str, title: str, pages: list[str], rows: list) -> _Text:
@@ -248,10 +261,9 @@ def _paged(guid_: str, name: str, doc: str, title: str, pages: list[str], rows: 
         title=title,
     )
     for row in rows:
-        page = pages[int(row.page) - 1]
-        offset = starts[int(row.page) - 1]
-        start = offset + lf_offset(page, int(row.start))
-        end = offset + lf_offset(page, int(row.end))
+        first, last = int(row.page) - 1, int(_end_page(row)) - 1
+        start = starts[first] + lf_offset(pages[first], int(row.start))
+        end = starts[last] + lf_offset(pages[last], int(row.end))
         extra = "" if text.text[start:end] == row.text else ITEM_TEXT + row.text
         text.spans.append(_Span(row.id, start, end, extra))
     return text
@@ -261,10 +273,13 @@ def _composed(guid_: str, name: str, doc: str, rows: list) -> _Text:
     parts, spans, at = [], [], 0
     for row in rows:
         part = lf(row.text)
+        same = pd.isna(row.end_page) or (not pd.isna(row.page) and row.end_page == row.page)
+        end_page = None if same else row.end_page
+        values = (row.page, row.start, end_page, row.end)
         lines = [
             f"{key}: {int(value)}"
-            for key, value in zip(SELECTION_KEYS, (row.page, row.start, row.end), strict=True)
-            if not pd.isna(value)
+            for key, value in zip(SELECTION_KEYS, values, strict=True)
+            if value is not None and not pd.isna(value)
         ]
         if part != row.text:
             lines.append(ITEM_TEXT + row.text)

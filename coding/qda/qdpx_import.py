@@ -3,7 +3,8 @@
 Text sources become documents, selections items and codings decisions (source
 ``import``) with their coder and time. A project defcode wrote (its
 ``origin`` starts with ``defcode``) comes back as it was: item ids, documents,
-pages and offsets, and every decision of the history with its note and time.
+pages and offsets (a selection over a page break is one item from its first
+page to its last), and every decision of the history with its note and time.
 
 From another program (NVivo, ATLAS.ti, MAXQDA, QualCoder):
 
@@ -85,11 +86,12 @@ class _Item:
     page: int | None
     start: int | None
     end: int | None
+    end_page: int | None
     line: int
 
     @property
     def row(self) -> tuple:
-        return (self.text, self.doc, self.page, self.start, self.end)
+        return (self.text, self.doc, self.page, self.start, self.end, self.end_page)
 
 
 @dataclass
@@ -460,21 +462,24 @@ class _ProjectReader:
         memo = [] if own is not None else [note.strip()]
         memo += [self.notes.get(norm_guid(r.get("targetGUID", "")), "") for r in _refs(selection)]
         name = (selection.get("name") or "").strip()
-        values: dict[str, int | None] = {"Page": None, "Start": start, "End": end}
+        values: dict[str, int | None] = {"Page": None, "Start": start, "End page": None, "End": end}
         if starts is not None:
-            page = max(n for n in range(1, len(starts) + 1) if starts[n - 1] <= start)
+            page, end_page = (_page_of(starts, offset) for offset in (start, end))
             values = {
                 "Page": page,
                 "Start": start - starts[page - 1],
-                "End": end - starts[page - 1],
+                "End page": end_page,
+                "End": end - starts[end_page - 1],
             }
         elif composed:
-            values = {"Page": None, "Start": None, "End": None}
+            values = dict.fromkeys(values)
         for key, value in (own or {}).items():
             try:
                 values[key] = int(value)
             except ValueError:
                 self.problem(self.line(selection), f"{label}: {key} {value!r} is not a number")
+        if values["End page"] is None or (own and "Page" in own and "End page" not in own):
+            values["End page"] = values["Page"]
         item = _Item(
             id=name if self.defcode_made and name else f"{doc}:{start}-{end}",
             text=item_text if item_text is not None else text[start:end],
@@ -482,6 +487,7 @@ class _ProjectReader:
             page=values["Page"],
             start=values["Start"],
             end=values["End"],
+            end_page=values["End page"],
             line=self.line(selection),
         )
         return item, memo
@@ -549,6 +555,11 @@ class _ProjectReader:
             self.problem(self.line(coding), f"{label}: user {norm_guid(user)} is not in the Users")
             return None
         return self.users[norm_guid(user)] or "unknown"
+
+
+def _page_of(starts: list[int], offset: int) -> int:
+    """The number of the page whose text holds ``offset`` (pages start at ``starts``)."""
+    return max(n for n in range(1, len(starts) + 1) if starts[n - 1] <= offset)
 
 
 def _selection_fields(note: str) -> tuple[dict[str, str] | None, str | None]:
@@ -635,12 +646,13 @@ def _store(conn: sqlite3.Connection, reader: _ProjectReader, path: Path) -> None
         clashes = []
         for item in reader.items.values():
             row = conn.execute(
-                'SELECT text, doc, page, start, "end" FROM items WHERE id = ?', (item.id,)
+                'SELECT text, doc, page, start, "end", end_page FROM items WHERE id = ?',
+                (item.id,),
             ).fetchone()
             if row is None:
                 conn.execute(
-                    'INSERT INTO items (id, concept, text, doc, page, start, "end", origin, '
-                    "added_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'qdpx', ?)",
+                    'INSERT INTO items (id, concept, text, doc, page, start, "end", end_page, '
+                    "origin, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'qdpx', ?)",
                     (item.id, concept, *item.row, stamp),
                 )
                 report.items += 1
