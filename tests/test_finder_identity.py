@@ -10,7 +10,9 @@ faster), and rewritten when the candidates were meant to change, with::
 Last rewritten for whole sentences and rows: a sentence over a page break is
 one candidate (``end_page``), a table row holds its whole definition cell and
 its author cell, a Table 1 label is not glued to its definition, and the
-``cited_definition`` form. Each row is a candidate's ``id`` (as the store
+``cited_definition`` form; then for the perfect tense of the defining forms ("Clusters
+have been seen as ...", three copies of one seed sentence, ``detector`` to ``defined_as``),
+the self-stated forms and ``quoted_definition``. Each row is a candidate's ``id`` (as the store
 makes it), ``doc`` (the document's uid), ``page``, ``start``, ``end``,
 ``text``, ``score``, ``rule`` and ``end_page``. Rewrite the file only when the
 candidates are meant to change (a retrained detector, a new defining form),

@@ -26,7 +26,9 @@ alone gives at least 0.6, a bare copula ("X is ...", weight 0.3) needs the
 detector's support to pass 0.5. A sentence that names the concept in no
 defining form scores ``p / 2``: it may well define something, but seldom the
 concept. The weights are set by hand, not fitted; forms whose term is not
-the subject ("the development of clusters is ...") do not count.
+the subject ("the development of clusters is ...") do not count. A form with
+the term as the subject whose quotation ends with its citation ('A cluster is
+"..." (Porter, 1998)') is a ``quoted_definition``.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ RULE_WEIGHTS: dict[str, float] = {
     "refers_to": 0.6,
     "means": 0.6,
     "cited_definition": 0.6,
+    "quoted_definition": 0.6,
     "characterized_as": 0.5,
     "table_apposition": 0.5,
     "exists_where": 0.5,
@@ -80,6 +83,49 @@ _DEFINE_LEMMAS = [
     "regard", "characterize", "characterise", "describe", "term", "call",
 ]  # fmt: skip
 _MODALS = ["can", "may", "might", "could", "should", "must", "will", "would"]
+#: Verbs after "we take/understand X to ...", "we use the term X to ..."; all but the
+#: first after "the term X is used to ...".
+_MEANING_VERBS = [
+    "be", "mean", "denote", "signify", "designate", "refer", "indicate", "describe", "cover",
+    "encompass", "capture", "represent",
+]  # fmt: skip
+#: Closing quotation marks and the marks that open them.
+_QUOTES = {
+    '"': '"',
+    "'": "'",
+    "\u201d": "\u201c",
+    "\u2019": "\u2018",
+    "''": "``",
+    "\u00bb": "\u00ab",
+}
+#: The fewest words of a quotation that, cited, counts as a quoted definition: fewer is a
+#: phrase ("Cluster policy became 'a fad' (Martin and Sunley, 2003)").
+_QUOTED_WORDS = 4
+#: The most tokens from a term's start to the "to" of "we take clusters to be", "the term
+#: \u201ccluster\u201d is used here to".
+_TO_REACH = 6
+#: The verbs of the forms of :func:`_stated_patterns`, as written.
+_STATING_VERBS = [
+    "call", "calls", "called", "term", "termed", "dub", "dubbed", "refer", "refers", "referred",
+    "take", "takes", "took", "taken", "understand", "understands", "understood", "define",
+    "defines", "defined", "conceive", "conceives", "conceived", "use", "uses", "used", "employ",
+    "employs", "employed", "reserve", "reserves", "reserved", "adopt", "adopts", "adopted",
+]  # fmt: skip
+#: The most tokens between a defining form and the quotation it introduces:
+#: "A cluster is, in Porter's words, \"...\"".
+_QUOTE_LEAD = 8
+#: Words that "we call ... clusters" does not run over: a clause's end, or a word that
+#: shows "we call" calls for something ("we call for ...", "we call on ...").
+_NOT_CALLED = [
+    ",", ";", ":", ".", "(", ")", '"', "\u201c", "\u201d", "for", "on", "upon", "into", "out",
+    "up", "off", "back", "attention", "it",
+]  # fmt: skip
+#: Adverbs between "has" and "been": "has also been", "had long been".
+_PERFECT_ADVERBS = [
+    "also", "often", "long", "widely", "frequently", "generally", "commonly", "usually",
+    "sometimes", "variously", "traditionally", "previously", "recently", "already", "repeatedly",
+    "typically", "broadly", "mostly", "largely", "since", "thus", "therefore", "further",
+]  # fmt: skip
 _NOTIONS = [
     "notion", "concept", "term", "definition", "idea", "conception", "understanding", "basis",
     "essence", "nature",
@@ -108,7 +154,7 @@ _RUNS_ON = frozenset(
 _SUBJECT_LEADS = [
     "in", "of", "within", "across", "at", "on", "from", "under", "for", "as", "often",
     "usually", "typically", "generally", "commonly", "therefore", "thus", "also", "here",
-    "then", "thereby", "basically", "essentially", "simply",
+    "then", "thereby", "basically", "essentially", "simply", "...", "\u2026",
 ]  # fmt: skip
 _ADVERBS = {"IS_ALPHA": True, "OP": "{0,2}"}
 #: Verbs that attribute a statement to a cited work: "Magretta (2002) noted that ...".
@@ -201,29 +247,47 @@ def _form_patterns(term: list[dict]) -> dict[str, list[list[dict]]]:
         lead = {"LOWER": {"IN": _SUBJECT_LEADS}}
         return [[*term, *verb], [*term, lead, {"IS_PUNCT": False, "OP": "{0,6}"}, *verb]]
 
-    defining = [modal, be, _ADVERBS, {"LOWER": {"IN": _DEFINE_VERBS}}, {"LOWER": "as"}]
-    characterizing = [
+    # "is", "can be", "has been", "have also been", "could have been"
+    auxiliary = [
         modal,
+        {"LOWER": {"IN": ["has", "have", "had"]}, "OP": "?"},
+        {"LOWER": {"IN": _PERFECT_ADVERBS}, "OP": "{0,2}"},
         be,
-        _ADVERBS,
-        {"LOWER": {"IN": _CHARACTERIZE_VERBS}},
-        {"LOWER": {"IN": ["as", "by"]}},
     ]
+
+    named = _named(term)
     return {
-        "defined_as": subject(*defining),
-        "characterized_as": subject(*characterizing),
+        "defined_as": subject(
+            *auxiliary, _ADVERBS, {"LOWER": {"IN": _DEFINE_VERBS}}, {"LOWER": "as"}
+        ),
+        "characterized_as": subject(
+            *auxiliary,
+            _ADVERBS,
+            {"LOWER": {"IN": _CHARACTERIZE_VERBS}},
+            {"LOWER": {"IN": ["as", "by"]}},
+        ),
         "we_define": [
             [
                 {"LEMMA": {"IN": _DEFINE_LEMMAS}},
                 {"IS_PUNCT": False, "OP": "{0,3}"},
-                *term,
+                *named,
                 {"LOWER": "as"},
             ],
-            [{"LOWER": "by"}, *term, {"LOWER": {"IN": ["we", "i", "one"]}}, {"LEMMA": "mean"}],
-            [{"LOWER": {"IN": _NOTIONS}}, {"LOWER": "of"}, *term, {"LOWER": "as"}],
+            [
+                {"LOWER": "by"},
+                {"LOWER": {"IN": ["the", "a"]}, "OP": "?"},
+                {"LOWER": {"IN": _NOTIONS}, "OP": "?"},
+                *named,
+                {"LOWER": {"IN": ["we", "i", "one"]}},
+                modal,
+                {"LEMMA": "mean"},
+            ],
+            [{"LOWER": {"IN": _NOTIONS}}, {"LOWER": "of"}, *named, {"LOWER": "as"}],
         ],
         "refers_to": subject({"LEMMA": "refer"}, {"LOWER": "to"}),
-        "means": [[*term, {"LOWER": {"IN": ["means", "meant", "mean"]}}]],
+        "means": [
+            [*term, {"LOWER": {"IN": ["means", "meant", "mean"]}}],
+        ],
         "exists_where": subject(
             {"LEMMA": {"IN": ["exist", "arise", "occur"]}},
             {"LOWER": {"IN": ["where", "when", "if"]}},
@@ -250,6 +314,78 @@ def _form_patterns(term: list[dict]) -> dict[str, list[list[dict]]]:
                 *term,
             ],
             [{"LOWER": "term"}, *term],
+        ],
+    }
+
+
+def _named(term: list[dict]) -> list[dict]:
+    """The term, perhaps quoted, perhaps followed by a comma: "the term \u201ccluster\u201d,"."""
+    quote = {"IS_QUOTE": True, "OP": "?"}
+    return [quote, *term, quote, {"ORTH": ",", "OP": "?"}]
+
+
+def _stated_patterns(term: list[dict]) -> dict[str, list[list[dict]]]:
+    """The forms a writer names the term in, by rule name: "we take a cluster to be",
+    "we use the term cluster to denote", "what we call a cluster", "we refer to ... as
+    clusters", "the term cluster is used here to mean".
+
+    Matched only in the sentences that may hold one (:meth:`DefinitionFinder._stating`):
+    every pattern costs a little at every token.
+    """
+    be, modal = {"LEMMA": "be"}, {"LOWER": {"IN": _MODALS}, "OP": "?"}
+    we = {"LOWER": {"IN": ["we", "i"]}}
+    meaning = [{"LOWER": "to"}, {"LEMMA": {"IN": _MEANING_VERBS}}]
+    named = _named(term)
+    return {
+        "we_define": [
+            # "we take a cluster to be", "we understand clusters to mean"
+            [
+                {"LEMMA": {"IN": ["take", "understand", "define", "conceive"]}},
+                {"IS_PUNCT": False, "OP": "{0,3}"},
+                *named,
+                *meaning,
+            ],
+            # "we use the term cluster to refer to"
+            [
+                {"LEMMA": {"IN": ["use", "employ", "reserve", "adopt"]}},
+                {"LOWER": {"IN": _DETERMINERS}, "OP": "?"},
+                {"LOWER": {"IN": _NOTIONS}},
+                {"LOWER": "of", "OP": "?"},
+                *named,
+                *meaning,
+            ],
+            # "what we call a cluster", "we call such groups clusters", not "we call for"
+            [
+                we,
+                modal,
+                {"LEMMA": {"IN": ["call", "term", "dub"]}},
+                {"LOWER": {"NOT_IN": _NOT_CALLED}, "OP": "{0,8}"},
+                *named,
+            ],
+            # "we refer to such groups as clusters"
+            [
+                we,
+                modal,
+                {"LEMMA": "refer"},
+                {"LOWER": "to"},
+                {"IS_PUNCT": False, "OP": "{0,6}"},
+                {"LOWER": "as"},
+                {"LOWER": {"IN": _DETERMINERS}, "OP": "?"},
+                *named,
+            ],
+        ],
+        "means": [
+            # "the term cluster is used here to denote"
+            [
+                {"LOWER": {"IN": _NOTIONS}},
+                *named,
+                be,
+                _ADVERBS,
+                {"LOWER": {"IN": ["used", "employed"]}},
+                _ADVERBS,
+                {"LOWER": "to"},
+                {"LEMMA": {"IN": _MEANING_VERBS[1:]}},
+            ],
         ],
     }
 
@@ -421,6 +557,7 @@ class DefinitionFinder:
         # The forms and the cited ones, for the sentences that hold "(year" or "[number":
         # matching the cited ones in every sentence would cost more than it finds.
         self.cited_matcher = Matcher(nlp.vocab)
+        self.stated_matcher = Matcher(nlp.vocab)
         self._term_words: list[tuple[list[int], np.ndarray]] = []
         for term in _term_patterns(terms):
             *head, last = term
@@ -431,6 +568,8 @@ class DefinitionFinder:
             for rule, patterns in _form_patterns(term).items():
                 self.form_matcher.add(rule, patterns)
                 self.cited_matcher.add(rule, patterns)
+            for rule, patterns in _stated_patterns(term).items():
+                self.stated_matcher.add(rule, patterns)
         self.form_matcher.add("table_apposition", [_TABLE_ROW])
         self.cited_matcher.add("table_apposition", [_TABLE_ROW])
         self.row_matcher.add("table_apposition", [_TABLE_ROW])
@@ -441,8 +580,11 @@ class DefinitionFinder:
         self._determiners = {strings.add(word) for word in _DETERMINERS}
         self._notions = {strings.add(word) for word in _NOTIONS}
         self._of, self._hyphen, self._paren = (strings.add(w) for w in ("of", "-", "("))
-        self._bracket = strings.add("[")
+        self._bracket, self._semicolon = strings.add("["), strings.add(";")
+        self._we, self._to = [strings.add("we"), strings.add("i")], strings.add("to")
+        self._naming = frozenset(strings.add(word) for word in _STATING_VERBS)
         self._years = [strings.add(shape) for shape in ("dddd", "ddddx")]
+        self._openers = {strings.add(close): strings.add(mark) for close, mark in _QUOTES.items()}
         self._numbers = [strings.add(shape) for shape in ("d", "dd", "ddd")]
 
     def __call__(self, doc: Doc) -> Doc:
@@ -506,7 +648,8 @@ class DefinitionFinder:
             first[holds] = words[at]
             ends = np.searchsorted(words, bounds[1:], side="left") - 1
             last[holds] = words[ends[holds]]
-        mentions = set(number_of[self._term_starts(lower)].tolist())
+        term_starts = self._term_starts(lower)
+        mentions = set(number_of[term_starts].tolist())
         # A table row may name no term: a title-case first word and a "(" are needed.
         parens = np.unique(number_of[orth == self._paren])
         titled = parens[(first[parens] >= 0) & (columns[first[parens].clip(0), 4] == 1)]
@@ -516,11 +659,14 @@ class DefinitionFinder:
         rules: dict[int, str] = {}
         row_starts: set[int] = set()
         label_ends: dict[int, int] = {}
+        forms: dict[int, list[tuple[int, int]]] = {}
         cited = self._cited(columns, number_of)
         searched = [
             (n, self.cited_matcher if n in cited else self.form_matcher) for n in sorted(mentions)
         ]
         searched += [(n, self.row_matcher) for n in rows]
+        stating = self._stating(lower, number_of, term_starts, bounds)
+        searched += [(n, self.stated_matcher) for n in sorted(mentions & stating)]
         for number, matcher in sorted(searched, key=lambda pair: pair[0]):
             begin, stop = bounds[number], bounds[number + 1]
             for match_id, start, end in matcher(doc[begin:stop], allow_missing=True):
@@ -539,9 +685,18 @@ class DefinitionFinder:
                     continue
                 elif rule in _SUBJECT_RULES and self._after_label(columns, first[number], start):
                     label_ends[number] = min(start, label_ends.get(number, start))
+                if rule in _SUBJECT_RULES:
+                    forms.setdefault(number, []).append((start, end))
                 best = rules.get(number)
                 if best is None or RULE_WEIGHTS[rule] > RULE_WEIGHTS[best]:
                     rules[number] = rule
+        for number, openers in self._quoted_citations(columns, number_of, first).items():
+            if any(
+                self._introduces(orth, span, opener)
+                for span in forms.get(number, ())
+                for opener in openers
+            ):
+                rules[number] = "quoted_definition"
         cell_ends = self._cell_ends(doc, sorted(row_starts), first, last)
         for number, (_, merged) in cell_ends.items():
             for other in merged:
@@ -565,6 +720,71 @@ class DefinitionFinder:
             (orth == self._bracket) & np.isin(shape, self._numbers)
         )
         return set(number_of[np.flatnonzero(opens)].tolist())
+
+    def _stating(
+        self, lower: np.ndarray, number_of: np.ndarray, term_starts: np.ndarray, bounds: list[int]
+    ) -> set[int]:
+        """The sentences that may name the term in a form of :func:`_stated_patterns`: those
+        that hold "we" or "I", or "to" a few tokens after a term ("we take clusters to be",
+        "the term cluster is used to"), and one of the forms' verbs ("call", "take", "use")."""
+        found = set(number_of[(lower == self._we[0]) | (lower == self._we[1])].tolist())
+        to = np.flatnonzero(lower == self._to)
+        if len(to) and len(term_starts):
+            after = to[np.searchsorted(to, term_starts, side="right").clip(max=len(to) - 1)]
+            near = (after > term_starts) & (after - term_starts <= _TO_REACH)
+            found.update(number_of[term_starts[near]].tolist())
+        return {
+            n
+            for n in found
+            if not self._naming.isdisjoint(lower[bounds[n] : bounds[n + 1]].tolist())
+        }
+
+    def _quoted_citations(
+        self, columns: np.ndarray, number_of: np.ndarray, first: np.ndarray
+    ) -> dict[int, list[int]]:
+        """The sentences in which a quotation ends with its citation: '..." (Porter, 1998,
+        p. 199)', "...\u201d (Feser 1998: 12)", '..." [3]'.
+
+        The quotation holds at least :data:`_QUOTED_WORDS` words; it opens in the
+        sentence or just before its first word (a sentence starts at a word). The
+        parenthesis holds a year, the bracket a number. Each sentence's quotations are
+        given by the tokens that open them.
+        """
+        orth, shape, alpha = columns[:, 1], columns[:, 7], columns[:, 6]
+        opens = (orth[1:] == self._paren) | (orth[1:] == self._bracket)
+        found: dict[int, list[int]] = {}
+        for at in np.flatnonzero(opens).tolist():
+            if int(orth[at]) not in self._openers or not self._cites(orth, shape, at + 1):
+                continue
+            number = int(number_of[at])
+            opener, begin = self._openers[int(orth[at])], max(0, int(first[number]) - 2)
+            before = np.flatnonzero(orth[begin:at] == opener)
+            if len(before) and alpha[begin + before[-1] + 1 : at].sum() >= _QUOTED_WORDS:
+                found.setdefault(number, []).append(begin + int(before[-1]))
+        return found
+
+    def _introduces(self, orth: np.ndarray, form: tuple[int, int], opener: int) -> bool:
+        """Whether the defining form at tokens ``form`` introduces the quotation opened at
+        token ``opener``: the quotation holds the form ("\u201cClusters are ...\u201d"), or
+        opens at most :data:`_QUOTE_LEAD` tokens after it, in the same clause."""
+        start, end = form
+        if opener < start:
+            return True
+        return end <= opener <= end + _QUOTE_LEAD and self._semicolon not in orth[end:opener]
+
+    def _cites(self, orth: np.ndarray, shape: np.ndarray, at: int) -> bool:
+        """Whether the "(" or "[" at token ``at`` opens a citation: a year in a parenthesis
+        ("(Porter, 1998, p. 199)", "(Feser 1998: 12)"), a number in a bracket ("[3]")."""
+        paren = orth[at] == self._paren
+        close = self._strings.add(")" if paren else "]")
+        inside = []
+        for token in range(at + 1, min(at + 14, len(orth))):
+            if orth[token] == close:
+                break
+            inside.append(int(shape[token]))
+        else:
+            return False
+        return any(s in (self._years if paren else self._numbers) for s in inside)
 
     def _after_label(self, columns: np.ndarray, first: int, start: int) -> bool:
         """Whether the title-case term at token ``start`` follows a table label's words.
