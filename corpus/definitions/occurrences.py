@@ -23,7 +23,14 @@ from corpus import store
 from corpus.definitions.citations import Citation, Framed, frame
 from corpus.definitions.grouping import group_texts, normalise
 from corpus.definitions.references import Reference, bib_key, match_reference, reference_entries
-from corpus.definitions.store import candidate_sources, definitions, held_by, store_definitions
+from corpus.definitions.store import (
+    STORED_DEFINITION_COLUMNS,
+    STORED_OCCURRENCE_COLUMNS,
+    candidate_sources,
+    definitions,
+    held_by,
+    store_definitions,
+)
 from corpus.errors import InputError
 
 #: Sources that hold records with their own metadata, not papers with a reference list.
@@ -180,20 +187,10 @@ def build_definitions(
     store_definitions(
         conn,
         concept,
-        pd.DataFrame(rows, columns=["definition", "text", "authors", "year", "page", "key"]),
+        pd.DataFrame(rows, columns=STORED_DEFINITION_COLUMNS),
         pd.DataFrame(
             [_held(o, ident) for ident, group in zip(ids, members, strict=True) for o in group],
-            columns=[
-                "candidate",
-                "definition",
-                "text",
-                "quoted",
-                "cited_authors",
-                "cited_year",
-                "cited_page",
-                "reference",
-                "resolved",
-            ],
+            columns=STORED_OCCURRENCE_COLUMNS,
         ),
     )
     return problems

@@ -41,8 +41,9 @@ OCCURRENCE_COLUMNS = [
     "cited_page",
     "reference",
 ]
-_STORED_DEFINITION = ["definition", "text", "authors", "year", "page", "key"]
-_STORED_OCCURRENCE = [
+#: The columns :func:`store_definitions` takes: one row per definition, one per occurrence.
+STORED_DEFINITION_COLUMNS = ["definition", "text", "authors", "year", "page", "key"]
+STORED_OCCURRENCE_COLUMNS = [
     "candidate",
     "definition",
     "text",
@@ -84,7 +85,7 @@ def store_definitions(
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (concept, id) DO UPDATE SET"
             " text = excluded.text, authors = excluded.authors, year = excluded.year,"
             " page = excluded.page, key = excluded.key",
-            [(concept, *row) for row in found[_STORED_DEFINITION].itertuples(index=False)],
+            [(concept, *row) for row in found[STORED_DEFINITION_COLUMNS].itertuples(index=False)],
         )
         conn.executemany(
             "INSERT INTO occurrences (concept, candidate, definition, text, quoted,"
@@ -92,7 +93,7 @@ def store_definitions(
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (concept, *row)
-                for row in held[_STORED_OCCURRENCE]
+                for row in held[STORED_OCCURRENCE_COLUMNS]
                 .astype({"quoted": int, "resolved": int})
                 .itertuples(index=False)
             ],
