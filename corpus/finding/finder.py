@@ -67,6 +67,10 @@ SPANS_KEY = "definitions"
 #: ``doc.user_data`` key of the text with its line breaks, when the doc was made
 #: from the text with line breaks turned into spaces (see :func:`find_definitions`).
 LINES_KEY = "defcode_lines"
+#: ``doc.user_data`` key of the character ranges of the quotations kept in one sentence
+#: (:func:`corpus.finding.quotes.quoted_spans`), when the doc's text is not the text they
+#: were found in (see :func:`_flat_docs`).
+QUOTES_KEY = "defcode_quotes"
 #: A line ending in "(1998)" is an author cell: its row goes on.
 _CITED_YEAR = re.compile(r"\(\d{4}[a-z]?\)$")
 _CANDIDATE_COLUMNS = ["page", "start", "end", "text", "score", "rule", "end_page"]
@@ -513,10 +517,33 @@ def _sentencizer_class() -> type:
                 starts = np.zeros(len(doc), dtype=bool)
                 starts[0] = True
                 starts[words[after_end]] = True
+                _join_quoted(doc, starts)
                 guesses.append(starts.tolist())
             return guesses
 
     return PunctuationSentences
+
+
+def _join_quoted(doc: Doc, starts: np.ndarray) -> None:
+    """Start no sentence within a quotation of :func:`corpus.finding.quotes.quoted_spans`.
+
+    The sentence that holds its opening mark runs on to its closing mark and the
+    citation after it; a sentence that starts with the quotation keeps its start.
+    """
+    from spacy.attrs import IDX
+
+    from corpus.finding.quotes import quoted_spans
+
+    spans = doc.user_data.get(QUOTES_KEY)
+    if spans is None:
+        text = doc.user_data.get(LINES_KEY)
+        spans = quoted_spans(doc.text if text is None else text)
+    if not spans:
+        return
+    idx = doc.to_array(IDX)
+    for start, end in spans:
+        inside, stop = np.searchsorted(idx, [start + 1, end]).tolist()
+        starts[inside:stop] = False
 
 
 class DefinitionFinder:
@@ -1247,7 +1274,14 @@ def _flat_docs(nlp: Language, text: str, mentioned: re.Pattern[str]) -> Iterator
     passage, and a longer passage is cut at a sentence end, else at a line
     break or a space.
     """
-    ends = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
+    from corpus.finding.quotes import quoted_spans
+
+    quotes = quoted_spans(text)
+    ends = [
+        0,
+        *(m.end() for m in _SENTENCE_END.finditer(text) if not _within(quotes, m)),
+        len(text),
+    ]
     anchors = [m.start() for m in mentioned.finditer(text)]
     anchors += [m.start() for m in _ROW_START.finditer(text)]
     passages = list(_windows(ends, sorted(anchors)))
@@ -1264,7 +1298,16 @@ def _flat_docs(nlp: Language, text: str, mentioned: re.Pattern[str]) -> Iterator
             kept = end
         doc = nlp.make_doc("".join(flat))
         doc.user_data[LINES_KEY] = text[first:last]
+        doc.user_data[QUOTES_KEY] = [
+            (start - first, end - first) for start, end in quotes if first <= start and end <= last
+        ]
         yield first, doc
+
+
+def _within(spans: list[tuple[int, int]], found: re.Match[str]) -> bool:
+    """Whether the match starts within one of the ordered, disjoint ``spans``."""
+    at = bisect.bisect_right(spans, (found.start(), len(found.string))) - 1
+    return at >= 0 and spans[at][0] < found.start() < spans[at][1]
 
 
 #: The most characters of a page made into one spaCy doc; see :func:`_flat_docs`.
