@@ -12,7 +12,8 @@ own, registered with spaCy under these names:
 ``sentencizer``
     spaCy's punctuation rule, for everything the line rule left open
     (:class:`PunctuationSentences`, spaCy's ``Sentencizer`` reading token
-    attributes as arrays).
+    attributes as arrays); no sentence starts within a quotation that runs over
+    a full stop, up to the citation after it (:mod:`corpus.finding.quotes`).
 ``defcode_definitions``
     Marks each sentence that names the concept (one of its terms, in any
     inflection) or that is a table row of the form *Author (year) Noun phrase*,
@@ -517,18 +518,20 @@ def _sentencizer_class() -> type:
                 starts = np.zeros(len(doc), dtype=bool)
                 starts[0] = True
                 starts[words[after_end]] = True
-                _join_quoted(doc, starts)
+                _join_quoted(doc, starts, words)
                 guesses.append(starts.tolist())
             return guesses
 
     return PunctuationSentences
 
 
-def _join_quoted(doc: Doc, starts: np.ndarray) -> None:
+def _join_quoted(doc: Doc, starts: np.ndarray, words: np.ndarray) -> None:
     """Start no sentence within a quotation of :func:`corpus.finding.quotes.quoted_spans`.
 
     The sentence that holds its opening mark runs on to its closing mark and the
-    citation after it; a sentence that starts with the quotation keeps its start.
+    citation after it; one that started at the quotation's first word starts at its
+    opening mark instead, which would end the sentence before. ``words`` are the
+    tokens a sentence may start at.
     """
     from spacy.attrs import IDX
 
@@ -543,7 +546,12 @@ def _join_quoted(doc: Doc, starts: np.ndarray) -> None:
     idx = doc.to_array(IDX)
     for start, end in spans:
         inside, stop = np.searchsorted(idx, [start + 1, end]).tolist()
-        starts[inside:stop] = False
+        first = words[np.searchsorted(words, inside) :][:1]
+        if not len(first) or first[0] >= stop:
+            continue
+        if starts[first[0]] and inside and idx[inside - 1] == start:
+            starts[inside - 1], starts[first[0]] = True, False
+        starts[first[0] + 1 : stop] = False
 
 
 class DefinitionFinder:
