@@ -12,7 +12,8 @@ own, registered with spaCy under these names:
 ``sentencizer``
     spaCy's punctuation rule, for everything the line rule left open
     (:class:`PunctuationSentences`, spaCy's ``Sentencizer`` reading token
-    attributes as arrays).
+    attributes as arrays); no sentence starts within a quotation that runs over
+    a full stop, up to the citation after it (:mod:`corpus.finding.quotes`).
 ``defcode_definitions``
     Marks each sentence that names the concept (one of its terms, in any
     inflection) or that is a table row of the form *Author (year) Noun phrase*,
@@ -67,6 +68,10 @@ SPANS_KEY = "definitions"
 #: ``doc.user_data`` key of the text with its line breaks, when the doc was made
 #: from the text with line breaks turned into spaces (see :func:`find_definitions`).
 LINES_KEY = "defcode_lines"
+#: ``doc.user_data`` key of the character ranges of the quotations kept in one sentence
+#: (:func:`corpus.finding.quotes.quoted_spans`), when the doc's text is not the text they
+#: were found in (see :func:`_flat_docs`).
+QUOTES_KEY = "defcode_quotes"
 #: A line ending in "(1998)" is an author cell: its row goes on.
 _CITED_YEAR = re.compile(r"\(\d{4}[a-z]?\)$")
 _CANDIDATE_COLUMNS = ["page", "start", "end", "text", "score", "rule", "end_page"]
@@ -513,10 +518,40 @@ def _sentencizer_class() -> type:
                 starts = np.zeros(len(doc), dtype=bool)
                 starts[0] = True
                 starts[words[after_end]] = True
+                _join_quoted(doc, starts, words)
                 guesses.append(starts.tolist())
             return guesses
 
     return PunctuationSentences
+
+
+def _join_quoted(doc: Doc, starts: np.ndarray, words: np.ndarray) -> None:
+    """Start no sentence within a quotation of :func:`corpus.finding.quotes.quoted_spans`.
+
+    The sentence that holds its opening mark runs on to its closing mark and the
+    citation after it; one that started at the quotation's first word starts at its
+    opening mark instead, which would end the sentence before. ``words`` are the
+    tokens a sentence may start at.
+    """
+    from spacy.attrs import IDX
+
+    from corpus.finding.quotes import quoted_spans
+
+    spans = doc.user_data.get(QUOTES_KEY)
+    if spans is None:
+        text = doc.user_data.get(LINES_KEY)
+        spans = quoted_spans(doc.text if text is None else text)
+    if not spans:
+        return
+    idx = doc.to_array(IDX)
+    for start, end in spans:
+        inside, stop = np.searchsorted(idx, [start + 1, end]).tolist()
+        first = words[np.searchsorted(words, inside) :][:1]
+        if not len(first) or first[0] >= stop:
+            continue
+        if starts[first[0]] and inside and idx[inside - 1] == start:
+            starts[inside - 1], starts[first[0]] = True, False
+        starts[first[0] + 1 : stop] = False
 
 
 class DefinitionFinder:
@@ -1247,7 +1282,14 @@ def _flat_docs(nlp: Language, text: str, mentioned: re.Pattern[str]) -> Iterator
     passage, and a longer passage is cut at a sentence end, else at a line
     break or a space.
     """
-    ends = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
+    from corpus.finding.quotes import quoted_spans
+
+    quotes = quoted_spans(text)
+    ends = [
+        0,
+        *(m.end() for m in _SENTENCE_END.finditer(text) if not _within(quotes, m)),
+        len(text),
+    ]
     anchors = [m.start() for m in mentioned.finditer(text)]
     anchors += [m.start() for m in _ROW_START.finditer(text)]
     passages = list(_windows(ends, sorted(anchors)))
@@ -1264,7 +1306,16 @@ def _flat_docs(nlp: Language, text: str, mentioned: re.Pattern[str]) -> Iterator
             kept = end
         doc = nlp.make_doc("".join(flat))
         doc.user_data[LINES_KEY] = text[first:last]
+        doc.user_data[QUOTES_KEY] = [
+            (start - first, end - first) for start, end in quotes if first <= start and end <= last
+        ]
         yield first, doc
+
+
+def _within(spans: list[tuple[int, int]], found: re.Match[str]) -> bool:
+    """Whether the match starts within one of the ordered, disjoint ``spans``."""
+    at = bisect.bisect_right(spans, (found.start(), len(found.string))) - 1
+    return at >= 0 and spans[at][0] < found.start() < spans[at][1]
 
 
 #: The most characters of a page made into one spaCy doc; see :func:`_flat_docs`.
