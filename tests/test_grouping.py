@@ -125,6 +125,20 @@ def test_a_partial_quote_inside_two_definitions_joins_neither():
     assert labels.tolist() == [0, 1, 2, 1]
 
 
+def test_a_partial_quote_of_one_sentence_of_a_two_sentence_definition_joins_it():
+    first = (
+        "Physical clustering exists where businesses locate in proximity to each other "
+        "without any functional linkages between them."
+    )
+    second = (
+        "Functional clustering arises where firms gain some benefit from being close to "
+        "each other and these benefits explain why the co-location occurs."
+    )
+    partial = "clustering arises where firms gain some benefit from being"
+    labels = group_texts([partial, f"{first} {second}", second, second])
+    assert labels.tolist() == [0, 0, 0, 0]
+
+
 def test_short_texts_group_only_when_equal_after_normalising():
     texts = [
         "Clusters are groups.",

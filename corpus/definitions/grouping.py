@@ -237,7 +237,7 @@ def _join_partial_quotes(
     shingles: list[list[int]],
     matcher: _Matcher,
 ) -> None:
-    """Join each group whose partial quotes lie inside exactly one other group."""
+    """Join each group whose partial quotes lie inside exactly one other group (once joined)."""
     label = groups.labels()
     held = pd.DataFrame(
         {
@@ -269,9 +269,17 @@ def _join_partial_quotes(
     for text, other in counts[["text", "group_other"]].itertuples(index=False):
         if any(matcher.inside(words[text], words[m]) for m in members[other][:3]):
             targets.setdefault(int(label[text]), set()).add(int(other))
+    several = []
     for group, into in sorted(targets.items()):
         if len(into) == 1:
             groups.union(group, into.pop())
+        else:
+            several.append((group, into))
+    # Inside several groups that the joins above made one: a part of a part of one definition.
+    for group, into in several:
+        roots = {groups.find(other) for other in into}
+        if len(roots) == 1:
+            groups.union(group, roots.pop())
 
 
 def _first_appearance(labels: np.ndarray) -> np.ndarray:
