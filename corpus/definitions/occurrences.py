@@ -164,15 +164,13 @@ def build_definitions(
     [['Porter', '1998', '199', 1]]
     >>> conn.close()
     """
-    found = store.candidates(conn, concept, min_score)
-    sources = candidate_sources(conn, concept).set_index("candidate")
+    sources = candidate_sources(conn, concept, min_score)
     documents = sources.drop_duplicates("document").set_index("document")
-    wanted = documents[documents.index.isin(sources.loc[found.id, "document"])]
-    references, problems = _reference_lists(conn, wanted)
+    references, problems = _reference_lists(conn, documents)
     held = [
         _occurrence(candidate, int(document), frame(text), references.get(int(document), []))
         for candidate, document, text in zip(
-            found.id, sources.loc[found.id, "document"], found.text, strict=True
+            sources.candidate, sources.document, sources.text, strict=True
         )
     ]
     labels = group_texts([o.framed.text for o in held]) if held else []

@@ -149,28 +149,45 @@ def occurrences(conn: sqlite3.Connection, concept: str) -> pd.DataFrame:
     return frame.astype({"quoted": bool})
 
 
-def candidate_sources(conn: sqlite3.Connection, concept: str) -> pd.DataFrame:
-    """Where each candidate of ``concept`` comes from: its document and the document's file.
+def candidate_sources(
+    conn: sqlite3.Connection, concept: str, min_score: float = 0.0
+) -> pd.DataFrame:
+    """The candidates of ``concept`` scoring at least ``min_score``, with where they come from.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``candidate, document`` (the document's row id, for
+        Columns ``candidate, text, document`` (the document's row id, for
         :func:`corpus.store.document_pages`), ``doc`` (its key), ``authors``,
         ``year``, ``path`` and ``kind`` (``pdf``, ``text``, ``bibtex``, ``ris``
-        or ``csv``) of its source file.
+        or ``csv``) of its source file; in document, page and character order,
+        as :func:`corpus.store.candidates` gives them.
     """
     return pd.read_sql_query(
-        "SELECT c.id AS candidate, d.id AS document, d.key AS doc, d.authors, d.year,"
+        "SELECT c.id AS candidate, c.text, d.id AS document, d.key AS doc, d.authors, d.year,"
         " s.path, s.kind FROM candidates c JOIN pages p ON p.id = c.page_id"
         " JOIN documents d ON d.id = p.document_id JOIN sources s ON s.id = d.source_id"
-        " WHERE c.concept = ?",
+        " WHERE c.concept = ? AND c.score >= ? ORDER BY d.id, p.number, c.start",
         conn,
-        params=(concept,),
+        params=(concept, min_score),
     )
 
 
 def held_by(conn: sqlite3.Connection, concept: str) -> dict[str, str]:
     """The stored definition of each candidate of ``concept`` that holds one, by candidate id."""
     query = "SELECT candidate, definition FROM occurrences WHERE concept = ?"
+    return dict(conn.execute(query, (concept,)).fetchall())
+
+
+def end_pages(conn: sqlite3.Connection, concept: str) -> dict[str, int]:
+    """The page each occurrence's ``end`` is an offset into, by candidate id.
+
+    It is the candidate's page unless its sentence runs over a page break
+    (see :func:`corpus.store.candidates`).
+    """
+    query = (
+        "SELECT o.candidate, c.end_page FROM occurrences o"
+        " JOIN candidates c ON c.concept = o.concept AND c.id = o.candidate"
+        " WHERE o.concept = ?"
+    )
     return dict(conn.execute(query, (concept,)).fetchall())
