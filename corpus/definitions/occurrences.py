@@ -22,7 +22,13 @@ import pandas as pd
 from corpus import store
 from corpus.definitions.citations import Citation, Framed, frame
 from corpus.definitions.grouping import group_texts, normalise
-from corpus.definitions.references import Reference, bib_key, match_reference, reference_entries
+from corpus.definitions.references import (
+    Reference,
+    _bibtex_surname,
+    bib_key,
+    match_reference,
+    reference_entries,
+)
 from corpus.definitions.store import (
     STORED_DEFINITION_COLUMNS,
     STORED_OCCURRENCE_COLUMNS,
@@ -91,11 +97,11 @@ def surnames(authors: str) -> tuple[str, ...]:
     --------
     >>> surnames("Porter, Michael E."), surnames("Swann & Prevezer")
     (('Porter',), ('Swann', 'Prevezer'))
-    >>> surnames("Ann Markusen and Peter Hall; Jane Doe")
-    ('Markusen', 'Hall', 'Doe')
+    >>> surnames("Ann Markusen and Peter Hall; Leo van den Berg")
+    ('Markusen', 'Hall', 'van den Berg')
     """
-    names = [n.strip() for n in re.split(r"\s+and\s+|;|&", authors) if n.strip()]
-    return tuple(n.split(",")[0].strip() if "," in n else n.split()[-1] for n in names)
+    names = [n for n in re.split(r"\s+and\s+|;|&", authors) if n.strip()]
+    return tuple(_bibtex_surname(n) for n in names)
 
 
 def build_definitions(
