@@ -300,6 +300,37 @@ def test_narrative_citations_joined_by_and_are_credited_together():
     assert framed.text == "locally embedded."
 
 
+@pytest.mark.parametrize(
+    ("sentence", "authors", "text"),
+    [
+        (
+            "A cluster is a group of firms located near each other (European Commission, 2008).",
+            ("European Commission",),
+            "A cluster is a group of firms located near each other.",
+        ),
+        (
+            "The European Commission (2008) defines a cluster as a group of firms.",
+            ("European Commission",),
+            "a group of firms.",
+        ),
+        (
+            "According to the World Bank (2009), a cluster is a concentration of firms.",
+            ("World Bank",),
+            "a cluster is a concentration of firms.",
+        ),
+        (
+            "According to the OECD (1999), clusters are networks of interdependent firms.",
+            ("OECD",),
+            "clusters are networks of interdependent firms.",
+        ),
+    ],
+)
+def test_a_body_cited_as_author_keeps_its_whole_name(sentence, authors, text):
+    framed = frame(sentence)
+    assert framed.citations[0].authors == authors
+    assert framed.text == text
+
+
 # --- The seed paper ----------------------------------------------------------------------
 
 

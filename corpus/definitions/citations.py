@@ -35,6 +35,12 @@ _PARTICLE = r"(?:[vV][oa]n|vom|[dD]e[nrls]?|[dD]ella|[dD]ei|[dD][iau]|[lL][ae]|[
 #: One person as cited: optional given names, particles, the surname ("Alfred Marshall").
 _PERSON = rf"(?:{_NAME}\s+){{0,2}}(?:{_PARTICLE}\s+){{0,3}}{_NAME}"
 _ET_AL = r"\s+et\.?\s+al\.?"
+#: The last word of a body cited as an author: "European Commission (2008)", "(World Bank, 2009)".
+_BODY = re.compile(
+    r"(?:Commission|Bank|Organi[sz]ation|Council|Office|Agency|Institute|Association|Department|"
+    r"Ministry|Union|Nations|Forum|Foundation|Cent(?:re|er)|Board|Authority|Committee|Bureau|"
+    r"Fund|Programme|Program|Secretariat|Parliament|Government|Society|Academy)"
+)
 _AUTHORS = (
     rf"{_PERSON}(?:\s*,\s*{_PERSON}){{0,9}}(?:\s*,?\s*(?:and|&)\s+{_PERSON})?"
     rf"(?:{_ET_AL})?(?:['\u2019]s?)?"
@@ -99,7 +105,7 @@ _AFTER_CITATION = re.compile(
 #: "According to X (1997), ...", "As X (1998) put it, ...", "Following X (2001), ...".
 _BEFORE_CITATION = re.compile(
     r"(?:^|[,;:]\s*)(?:[Aa]ccording\s+to|[Aa]s|[Ff]ollowing|[Aa]fter|[Ff]or|[Ii]n\s+the\s+words\s+of)"
-    r"\s*$"
+    r"(?:\s+the)?\s*$"
 )
 #: "clusters are defined by Porter (1998) as ...".
 _BY_CITATION = re.compile(r"\bby\s*$")
@@ -367,6 +373,9 @@ def _surnames(text: str) -> tuple[tuple[str, ...], bool]:
     for person in re.split(r"\s*(?:,|&|\band\b)\s*", text):
         words = person.split()
         if not words:
+            continue
+        if len(words) > 1 and _BODY.fullmatch(words[-1]):
+            names.append(" ".join(words[1:] if words[0] == "The" else words))
             continue
         # The surname is the last name and the particles just before it; given names go.
         first = len(words) - 1
