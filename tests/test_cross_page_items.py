@@ -14,7 +14,7 @@ from coding.coders import store
 from coding.coders.widget import CodingSession
 from coding.qda.qdpx_export import PAGE_BREAK, export_project
 from coding.qda.qdpx_import import import_project
-from corpus.definitions.store import store_definitions
+from corpus.definitions.store import occurrences, store_definitions
 from corpus.ingest import ingest
 from corpus.store import candidates
 
@@ -150,11 +150,13 @@ def test_a_distinct_definition_over_a_page_break_keeps_its_end_page_and_shows_bo
             }
         )
         store_definitions(conn, "cluster", definition, held)
+        listed = occurrences(conn, "cluster").iloc[0]
         store.add_definition_items(conn, "cluster")
         item = store.items(conn).iloc[0]
         occurrence = store.item_occurrences(conn).iloc[0]
     assert (item["page"], item["end_page"], item["end"]) == (1, 2, first["end"])
     assert (occurrence["page"], occurrence["end_page"]) == (1, 2)
+    assert (listed["page"], listed["end_page"], listed["end"]) == (1, 2, first["end"])
     session = CodingSession(db, coder="ab")
     try:
         attribution = session.attribution.value

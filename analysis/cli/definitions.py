@@ -51,7 +51,7 @@ def definitions_command(
     and each distinct definition is credited to the work most of its
     occurrences cite. Writes definition, text, authors, year, page, key,
     occurrences, documents; with --occurrences, one row per candidate: candidate,
-    definition, doc, page, start, end, text, quoted, cited_authors, cited_year,
+    definition, doc, page, start, end, end_page, text, quoted, cited_authors, cited_year,
     cited_page, reference. A reference list that cannot be read is reported
     and the rest goes on. Running it again keeps every definition's id.
 

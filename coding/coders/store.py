@@ -304,7 +304,7 @@ def add_definition_items(conn: sqlite3.Connection, concept: str) -> int:
     ...
     ValueError: no definitions of 'cluster' are stored: run `defcode definitions` first
     """
-    from corpus.definitions.store import definitions, end_pages, occurrences
+    from corpus.definitions.store import definitions, occurrences
 
     found = definitions(conn, concept)
     held = occurrences(conn, concept)
@@ -312,7 +312,6 @@ def add_definition_items(conn: sqlite3.Connection, concept: str) -> int:
         raise ValueError(
             f"no definitions of {concept!r} are stored: run `defcode definitions` first"
         )
-    held = held.assign(end_page=held["candidate"].map(end_pages(conn, concept)))
     first = held.drop_duplicates("definition").set_index("definition")
     found = found[found["definition"].isin(first.index)]
     frame = pd.DataFrame(

@@ -34,6 +34,7 @@ OCCURRENCE_COLUMNS = [
     "page",
     "start",
     "end",
+    "end_page",
     "text",
     "quoted",
     "cited_authors",
@@ -132,13 +133,15 @@ def occurrences(conn: sqlite3.Connection, concept: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`OCCURRENCE_COLUMNS`: the candidate and its definition,
-        where the candidate is (``doc`` is the document's key), the text
+        where the candidate is (``doc`` is the document's key; ``end`` is an
+        offset into page ``end_page``, which is ``page`` unless the sentence
+        runs over a page break), the text
         without its frame, whether it was quoted, what its citation says and
         the reference-list entry it matched (empty where none did).
     """
     frame = pd.read_sql_query(
         "SELECT o.candidate, o.definition, d.key AS doc, p.number AS page, c.start,"
-        ' c."end", o.text, o.quoted, o.cited_authors, o.cited_year, o.cited_page,'
+        ' c."end", c.end_page, o.text, o.quoted, o.cited_authors, o.cited_year, o.cited_page,'
         " o.reference FROM occurrences o"
         " JOIN candidates c ON c.concept = o.concept AND c.id = o.candidate"
         " JOIN pages p ON p.id = c.page_id JOIN documents d ON d.id = p.document_id"
@@ -176,18 +179,4 @@ def candidate_sources(
 def held_by(conn: sqlite3.Connection, concept: str) -> dict[str, str]:
     """The stored definition of each candidate of ``concept`` that holds one, by candidate id."""
     query = "SELECT candidate, definition FROM occurrences WHERE concept = ?"
-    return dict(conn.execute(query, (concept,)).fetchall())
-
-
-def end_pages(conn: sqlite3.Connection, concept: str) -> dict[str, int]:
-    """The page each occurrence's ``end`` is an offset into, by candidate id.
-
-    It is the candidate's page unless its sentence runs over a page break
-    (see :func:`corpus.store.candidates`).
-    """
-    query = (
-        "SELECT o.candidate, c.end_page FROM occurrences o"
-        " JOIN candidates c ON c.concept = o.concept AND c.id = o.candidate"
-        " WHERE o.concept = ?"
-    )
     return dict(conn.execute(query, (concept,)).fetchall())
