@@ -51,6 +51,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from corpus.errors import InputError
+from corpus.finding.ngrams import counted_with_numpy
 from corpus.modelfile import library_versions, load_bundle, save_bundle, warn_if_versions_differ
 from corpus.nlp import blank_english, lemma_lookup
 
@@ -486,7 +487,11 @@ class Detector:
         positive = list(self.pipeline.classes_).index(1)
         # The pipeline's own features are finite and its parameters were checked
         # when it was fitted; skipping both checks halves the cost of a small call.
-        with config_context(assume_finite=True, skip_parameter_validation=True):
+        # The n-grams are counted with NumPy: the same counts, a fraction of the time.
+        with (
+            config_context(assume_finite=True, skip_parameter_validation=True),
+            counted_with_numpy(_vectorizers(self.pipeline)),
+        ):
             return self.pipeline.predict_proba(texts)[:, positive]
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
@@ -515,6 +520,14 @@ class Detector:
             "info": self.info,
         }
         return save_bundle(bundle, path, "detector", _TRUSTED)
+
+
+def _vectorizers(pipeline: Pipeline) -> list[Any]:
+    """The steps of ``pipeline`` and the transformers of its column transformers."""
+    steps = []
+    for step in pipeline.named_steps.values():
+        steps += [t for _, t, _ in getattr(step, "transformers_", ())] or [step]
+    return steps
 
 
 def _texts_and_labels(frame: pd.DataFrame, name: str) -> tuple[list[str], np.ndarray]:
