@@ -65,12 +65,18 @@ def test_counts_of_any_ngram_range_are_scikit_learns(ngrams):
     _same(NgramCounts(fitted).counts(texts), fitted.transform(texts))
 
 
-def test_scores_are_those_of_scikit_learns_counts_to_the_bit():
+def test_scores_are_those_of_scikit_learns_counts_to_the_bit(monkeypatch):
+    import corpus.finding.detector as detector_module
+
     detector = load_detector()
     texts = _sentences()
+    monkeypatch.setattr(detector_module, "NUMPY_COUNTS_FROM", 1)
     mine = detector.score(texts)
-    with _counting_off():
-        theirs = detector.score(texts)
+    monkeypatch.setattr(detector_module, "NUMPY_COUNTS_FROM", len(texts) + 1)
+    counted = []
+    monkeypatch.setattr(NgramCounts, "counts", lambda self, texts: counted.append(texts))
+    theirs = detector.score(texts)
+    assert not counted  # scikit-learn counted these
     assert np.array_equal(mine, theirs)
     assert len(mine) == len(texts) and 0 < mine.mean() < 1
 
@@ -90,21 +96,3 @@ def test_a_vectorizer_it_cannot_count_for_is_left_alone():
     with counted_with_numpy([lowering]):
         assert "_count_vocab" not in vars(lowering)
         assert lowering.transform(["AN EXAMPLE"]).sum() == 2
-
-
-def _counting_off():
-    """A block in which the detector counts with scikit-learn."""
-    import contextlib
-
-    import corpus.finding.detector as detector_module
-
-    @contextlib.contextmanager
-    def off():
-        own = detector_module.counted_with_numpy
-        detector_module.counted_with_numpy = lambda vectorizers: contextlib.nullcontext()
-        try:
-            yield
-        finally:
-            detector_module.counted_with_numpy = own
-
-    return off()
