@@ -540,8 +540,10 @@ def ingest_command(folder: Path, db: Path, checkout: Path | None = None) -> list
     arguments = ["ingest", str(folder), "--db", str(db), "--quiet"]
     if checkout is None:
         return [str(DEFCODE), *arguments]
-    # PYTHONPATH (see main) puts the other checkout's packages before this one's.
-    return [sys.executable, "-c", "from analysis.cli import console; console()", *arguments]
+    # PYTHONPATH (see main) puts the other checkout's packages before this one's; -P
+    # keeps the working folder (this checkout, when run from it) from going first.
+    command = "from analysis.cli import console; console()"
+    return [sys.executable, "-P", "-c", command, *arguments]
 
 
 def main(folder: Path | None = None, *, against: Path | None = None, target: float = 1.5) -> None:

@@ -6,6 +6,9 @@ a threaded process can deadlock, so a fork server starts them instead. Off
 Linux they are spawned, so a script using them there needs the
 ``if __name__ == "__main__":`` guard.
 
+Children forked later, once this process has loaded what they need
+(:meth:`Ahead.fork`), share it instead of loading it again.
+
 A child exits when the process that started it dies, even by ``kill -9``: on
 Linux the kernel kills it (``prctl(PR_SET_PDEATHSIG)``), and everywhere a
 thread of the child waits for its parent's end and then exits.
@@ -38,6 +41,55 @@ def process_pool(workers: int = 1) -> ProcessPoolExecutor:
         single = threading.active_count() == 1
         context = multiprocessing.get_context("fork" if single else "forkserver")
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent)
+
+
+def forked_pool(workers: int, threads: Iterable[object] = ()) -> ProcessPoolExecutor | None:
+    """A pool of ``workers`` children forked now, sharing what this process has loaded.
+
+    On Linux, a forked child starts with this process's memory, copy-on-write:
+    it need not import or load anything again. Python's garbage collector is
+    kept from touching the objects it shares (``gc.freeze``), so their pages
+    stay shared. None when the children cannot be forked safely: off Linux,
+    or when this process runs threads other than ``threads`` (such as those of
+    its own process pools, which a child never uses), since a fork of a
+    threaded process can deadlock.
+
+    Examples
+    --------
+    >>> pool = forked_pool(1)
+    >>> pool is None or pool.submit(abs, -3).result() == 3
+    True
+    >>> if pool is not None:
+    ...     pool.shutdown()
+    """
+    import gc
+    import multiprocessing
+    import sys
+    import threading
+    import warnings
+
+    known = {threading.current_thread(), *threads}
+    if sys.platform != "linux" or any(t not in known for t in threading.enumerate()):
+        return None
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent
+    )
+    gc.freeze()
+    try:
+        # The first submission forks every child, before the pool's own thread starts.
+        with warnings.catch_warnings():  # Python 3.12+ warns of any fork beside threads
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pool.submit(int)
+    finally:
+        gc.unfreeze()
+    return pool
+
+
+def pool_threads(pool: ProcessPoolExecutor) -> list[object]:
+    """The threads ``pool`` runs in this process: its manager's and its queue's feeder."""
+    queue = getattr(pool, "_call_queue", None)
+    threads = [getattr(pool, "_executor_manager_thread", None), getattr(queue, "_thread", None)]
+    return [t for t in threads if t is not None]
 
 
 def _die_with_parent() -> None:
@@ -137,6 +189,7 @@ class Ahead(Generic[T, R]):
         self._waiting = iter(self.items)
         self._ahead: deque[tuple[T, Future[R] | None]] = deque()
         self._pool: ProcessPoolExecutor | None = None
+        self._beside: ProcessPoolExecutor | None = None
         if self.inline_single:
             first = list(islice(self._waiting, 2))
             if len(first) < 2:
@@ -148,17 +201,38 @@ class Ahead(Generic[T, R]):
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (self._beside, self._pool):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def fork(self, workers: int = 1) -> bool:
+        """Fork ``workers`` children from this process as it is now, for :meth:`submit`.
+
+        They share what this process has loaded since the item children
+        started, such as a model, instead of loading it again. Returns whether
+        they could be forked (see :func:`forked_pool`); if not, :meth:`submit`
+        hands work to the item children, as before.
+        """
+        if self._pool is None or self._beside is not None:
+            return self._beside is not None
+        self._beside = forked_pool(workers, pool_threads(self._pool))
+        return self._beside is not None
 
     def submit(self, func: Callable[..., object], *args: object) -> Future | None:
         """Hand the children other work, after the items already handed over.
 
+        The children of :meth:`fork` take it, if any, else the item children.
         Returns the future of ``func(*args)``, or None when there is no child
         (a single item computed here) or it cannot take work.
         """
         from concurrent.futures.process import BrokenProcessPool
 
+        if self._beside is not None:
+            try:
+                return self._beside.submit(func, *args)
+            except BrokenProcessPool:  # one died: the item children take the work
+                self._beside.shutdown(wait=False)
+                self._beside = None
         if self._pool is None:
             return None
         try:

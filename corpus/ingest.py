@@ -203,8 +203,8 @@ def ingest(
         # back from this process's Python work, which slowed reading threefold.
         # And a file that crashes PDFium takes down a child, not the batch.
         # Only the children call PDFium, which is not thread-safe. Two children
-        # read while this process loads spaCy and the detector, and then search
-        # batches beside it whenever they are ahead of it.
+        # read while this process loads spaCy and the detector; then a child
+        # forked from it searches batches beside it when reading is ahead.
         with Ahead(pending, _read, depth=64, crashed=_crashed, workers=2) as read:
             from corpus.finding.finder import find_in_documents
 
@@ -224,10 +224,13 @@ def ingest(
             for batch in _batches(sources, BATCH_PAGES, _pages, read.next_ready):
                 offloaded = sum(isinstance(done, Future) for _, done in searching)
                 future = None
-                # A child loads spaCy and the detector for its first batch: worth it
-                # only when searching, not reading, holds the ingest up.
+                # Worth it only when searching, not reading, holds the ingest up: a
+                # second process searching repeats its own warm-up (new words, caches).
                 slow = took >= OFFLOAD_AFTER and (read.next_ready() or read.finished())
                 if offloaded < SEARCHES_AHEAD and slow:
+                    # A child forked from this process searches with what it loaded;
+                    # else a reading child searches, loading it for its first batch.
+                    read.fork()
                     future = read.submit(_search, batch, terms)
                 if future is None:
                     start = time.perf_counter()
@@ -252,7 +255,7 @@ BATCH_PAGES = 250
 SEARCHES_AHEAD = 1
 #: Batches searched and not yet stored, at most: stored in the order read.
 SEARCHES_HELD = 4
-#: Seconds a batch searched here must take before the children search batches too.
+#: Seconds a batch searched here must take before a child searches batches too.
 OFFLOAD_AFTER = 0.5
 
 

@@ -80,6 +80,44 @@ def test_children_start_from_a_process_running_other_threads():
     assert out == [(0, 0), (1, 1), (2, 4)]
 
 
+#: Set by a test after the item children started: only children forked later see it.
+LOADED: list[str] = []
+
+
+def _pid_and_loaded() -> tuple[int, list[str]]:
+    return os.getpid(), list(LOADED)
+
+
+def test_children_forked_later_share_what_was_loaded_since():
+    LOADED.append("model")
+    try:
+        with Ahead(range(3), _pid_and_square) as ahead:
+            items = {pid for _, (pid, _) in ahead}
+            assert ahead.fork() is (sys.platform == "linux")
+            pid, loaded = ahead.submit(_pid_and_loaded).result()
+    finally:
+        LOADED.clear()
+    if sys.platform == "linux":
+        assert loaded == ["model"] and pid not in items | {os.getpid()}
+
+
+def test_children_are_not_forked_beside_other_threads():
+    import threading
+
+    stop = threading.Event()
+    with Ahead(range(3), _pid_and_square) as ahead:
+        items = {pid for _, (pid, _) in ahead}
+        thread = threading.Thread(target=stop.wait)  # as in a Jupyter kernel: no fork
+        thread.start()
+        try:
+            assert not ahead.fork()
+            pid, _ = ahead.submit(_pid_and_loaded).result()
+        finally:
+            stop.set()
+            thread.join()
+    assert pid in items  # the item children took the work
+
+
 def _slow_negate(n: int) -> int:
     import time
 
@@ -132,13 +170,16 @@ if "no-prctl" in sys.argv:  # only the thread that waits for the parent
 if "threads" in sys.argv:  # children come from a fork server
     threading.Thread(target=time.sleep, args=(120,), daemon=True).start()
 with children.Ahead([120, 0], time.sleep, depth=2) as pairs:
+    if "forked" in sys.argv:  # and a child forked later
+        pairs.fork()
+        pairs.submit(time.sleep, 120)
     list(pairs)
 """
 
 
-@pytest.mark.parametrize("how", ["fork", "no-prctl", "threads"])
+@pytest.mark.parametrize("how", ["fork", "no-prctl", "threads", "forked", "forked no-prctl"])
 def test_children_exit_when_their_parent_is_killed(tmp_path, how):
-    command = [sys.executable, "-c", _SLEEPER, how]
+    command = [sys.executable, "-c", _SLEEPER, *how.split()]
     assert _killed_parent_leaves_no_child(command, ROOT) == []
 
 

@@ -51,6 +51,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from corpus.errors import InputError
+from corpus.finding.ngrams import counted_with_numpy
 from corpus.modelfile import library_versions, load_bundle, save_bundle, warn_if_versions_differ
 from corpus.nlp import blank_english, lemma_lookup
 
@@ -175,6 +176,10 @@ THRESHOLD_GRID: np.ndarray = np.round(np.arange(0.30, 0.701, 0.01), 2)
 """The probabilities :func:`choose_threshold` chooses from: 0.30 to 0.70 by 0.01."""
 
 _BATCH = 1000
+#: Sentences a :meth:`Detector.score` call must have for their n-grams to be
+#: counted with NumPy (:mod:`corpus.finding.ngrams`); fewer are counted by
+#: scikit-learn. The scores are the same either way.
+NUMPY_COUNTS_FROM = 1000
 
 
 @lru_cache(maxsize=1 << 17)
@@ -486,7 +491,13 @@ class Detector:
         positive = list(self.pipeline.classes_).index(1)
         # The pipeline's own features are finite and its parameters were checked
         # when it was fitted; skipping both checks halves the cost of a small call.
-        with config_context(assume_finite=True, skip_parameter_validation=True):
+        # Many sentences' n-grams are counted with NumPy: the same counts in a
+        # third of the time, once its tables are made (about 0.1 s a process).
+        numpy = len(texts) >= NUMPY_COUNTS_FROM
+        with (
+            config_context(assume_finite=True, skip_parameter_validation=True),
+            counted_with_numpy(_vectorizers(self.pipeline) if numpy else []),
+        ):
             return self.pipeline.predict_proba(texts)[:, positive]
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
@@ -515,6 +526,14 @@ class Detector:
             "info": self.info,
         }
         return save_bundle(bundle, path, "detector", _TRUSTED)
+
+
+def _vectorizers(pipeline: Pipeline) -> list[Any]:
+    """The steps of ``pipeline`` and the transformers of its column transformers."""
+    steps = []
+    for step in pipeline.named_steps.values():
+        steps += [t for _, t, _ in getattr(step, "transformers_", ())] or [step]
+    return steps
 
 
 def _texts_and_labels(frame: pd.DataFrame, name: str) -> tuple[list[str], np.ndarray]:
