@@ -128,6 +128,19 @@ def test_harvard_and_chicago_entries_give_surnames_year_and_title():
     ]
 
 
+def test_a_body_as_author_keeps_its_whole_name_and_is_matched_by_it():
+    entries = reference_entries(
+        [
+            "References\n"
+            "European Commission (2008). The concept of clusters and cluster policies. Brussels.\n"
+            "Porter, M. E. (1998). Clusters and the new economics of competition. Boston.\n"
+        ]
+    )
+    assert [entry.authors for entry in entries] == [("European Commission",), ("Porter",)]
+    cited = frame("A cluster is a group of firms near each other (European Commission, 2008).")
+    assert match_reference(cited.citations[0], entries) is entries[0]
+
+
 def test_numbered_lists_give_each_entry_its_number():
     assert summary(reference_entries(NUMBERED)) == [
         ("1", ("Porter",), "1998", "Clusters and the new economics of competition"),

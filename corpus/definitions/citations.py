@@ -372,17 +372,24 @@ def _surnames(text: str) -> tuple[tuple[str, ...], bool]:
     names = []
     for person in re.split(r"\s*(?:,|&|\band\b)\s*", text):
         words = person.split()
-        if not words:
-            continue
-        if len(words) > 1 and _BODY.fullmatch(words[-1]):
-            names.append(" ".join(words[1:] if words[0] == "The" else words))
-            continue
-        # The surname is the last name and the particles just before it; given names go.
-        first = len(words) - 1
-        while first > 0 and re.fullmatch(_PARTICLE, words[first - 1]):
-            first -= 1
-        names.append(" ".join(words[first:]))
+        if words:
+            names.append(_surname(words))
     return tuple(names), et_al
+
+
+def _surname(words: list[str]) -> str:
+    """The name a person's or a body's words, given names first, are cited by.
+
+    A person's is the last name and the particles just before it ("Leo van
+    den Berg" -> "van den Berg"); a body keeps its whole name ("The European
+    Commission" -> "European Commission").
+    """
+    if len(words) > 1 and _BODY.fullmatch(words[-1]):
+        return " ".join(words[1:] if words[0] == "The" else words)
+    first = len(words) - 1
+    while first > 0 and re.fullmatch(_PARTICLE, words[first - 1]):
+        first -= 1
+    return " ".join(words[first:])
 
 
 def _split_years(text: str) -> list[str]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from corpus.definitions.citations import _PARTICLE, _YEAR, Citation, _surnames
+from corpus.definitions.citations import _PARTICLE, _YEAR, Citation, _surname, _surnames
 from corpus.errors import InputError
 
 __all__ = ["Reference", "bib_key", "match_reference", "reference_entries"]
@@ -359,7 +359,7 @@ def _reference_surnames(part: str) -> tuple[str, ...]:
             names.append(chunk)  # surname first: "Porter, M. E.", "van den Berg, L."
             given_next = not _INITIALS.match(following)
         else:
-            names.append(_given_first_surname(words))  # "M. E. Porter", "Mark Kramer"
+            names.append(_surname(words))  # "M. E. Porter", "Mark Kramer"
         if not re.search(r"[^\W\d_]{2}", names[-1]):
             names.pop()
     return tuple(names)
@@ -369,19 +369,12 @@ def _particle(word: str) -> bool:
     return re.fullmatch(_PARTICLE, word) is not None
 
 
-def _given_first_surname(words: list[str]) -> str:
-    first = len(words) - 1
-    while first > 0 and _particle(words[first - 1]):
-        first -= 1
-    return " ".join(words[first:])
-
-
 def _bibtex_surname(name: str) -> str:
     """The surname of a BibTeX name: "Porter, Michael E." or "Michael E. Porter"."""
     name = name.strip(" {}")
     if "," in name:
         return name.split(",")[0].strip()
-    return _given_first_surname(name.split()) if name else ""
+    return _surname(name.split()) if name else ""
 
 
 # --- Matching ----------------------------------------------------------------------------
