@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -91,8 +91,9 @@ class NgramCounts:
         Equal, entry for entry and in dtype, to the vectorizer's count matrix.
         """
         # str.split() splits where the pattern's \\S+ does (the same white space).
-        words = " ".join(texts).split()
-        lengths = np.fromiter(map(len, map(str.split, texts)), np.int64, len(texts))
+        split = list(map(str.split, texts))
+        words = list(chain.from_iterable(split))
+        lengths = np.fromiter(map(len, split), np.int64, len(texts))
         numbers = np.fromiter(map(self.numbers.get, words, repeat(0)), np.int64, len(words))
         text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         rows, features = [], []
