@@ -124,7 +124,7 @@ def test_candidates_are_those_of_the_finder_before_its_speed_work(tmp_path, seed
     assert found == expected
 
 
-def test_the_dense_documents_name_the_concept_on_every_page():
+def test_the_dense_documents_name_the_concept_on_every_page(seed_text):
     documents = dense_documents()
     assert len(documents) == 6
     assert all("cluster" in page.lower() for pages in documents.values() for page in pages)

@@ -42,7 +42,7 @@ def _same(mine, theirs) -> None:
         assert getattr(mine, part).dtype == getattr(theirs, part).dtype, part
 
 
-def test_the_detectors_counts_are_scikit_learns():
+def test_the_detectors_counts_are_scikit_learns(seed_text):
     features = load_detector().pipeline.named_steps["features"].transform(_sentences())
     vectorize = load_detector().pipeline.named_steps["vectorize"]
     counted = 0
@@ -65,7 +65,7 @@ def test_counts_of_any_ngram_range_are_scikit_learns(ngrams):
     _same(NgramCounts(fitted).counts(texts), fitted.transform(texts))
 
 
-def test_scores_are_those_of_scikit_learns_counts_to_the_bit(monkeypatch):
+def test_scores_are_those_of_scikit_learns_counts_to_the_bit(monkeypatch, seed_text):
     import corpus.finding.detector as detector_module
 
     detector = load_detector()
