@@ -137,3 +137,41 @@ def test_a_quotation_may_open_before_its_sentence_starts():
 )
 def test_an_ellipsis_after_the_term_keeps_it_the_subject(sentence, rule):
     assert _only(sentence, TERMS).rule == rule
+
+
+def test_every_form_but_the_copula_needs_one_of_the_words_that_send_a_sentence_to_it():
+    """A sentence without any of ``_FORM_WORDS`` is matched for the copula alone: every
+    other form must hold a token, not optional, that is one of those words."""
+    from corpus.finding.finder import _FORM_WORDS, _form_patterns, _term_patterns
+
+    def needed(token: dict) -> set[str] | None:
+        if token.get("OP") not in (None, "!"):
+            return None
+        for attr in ("LOWER", "LEMMA"):
+            value = token.get(attr)
+            if isinstance(value, str):
+                return {value}
+            if isinstance(value, dict) and "IN" in value:
+                return set(value["IN"])
+        return None
+
+    for term in _term_patterns(TERMS + MODEL):
+        for rule, patterns in _form_patterns(term).items():
+            if rule == "copula":
+                continue
+            for pattern in patterns:
+                words = [needed(token) for token in pattern]
+                assert any(w is not None and w <= _FORM_WORDS for w in words), (rule, pattern)
+
+
+@pytest.mark.parametrize(
+    "sentence,rule",
+    [
+        ("Clusters are groups of firms.", "copula"),
+        ("Clusters will matter for policy.", "detector"),
+        ("Clusters grow where firms are seen as partners.", "detector"),
+        ("Clusters are best seen as networks of firms.", "defined_as"),
+    ],
+)
+def test_sentences_with_and_without_the_forms_words_get_their_form(sentence, rule):
+    assert _only(sentence, TERMS).rule == rule

@@ -323,6 +323,17 @@ def _form_patterns(term: list[dict]) -> dict[str, list[list[dict]]]:
     }
 
 
+#: Words of which every form of :func:`_form_patterns` but the copula holds one, as
+#: written or as its lemma: a sentence with none of them is matched for the copula alone.
+_FORM_WORDS = frozenset(
+    [
+        *_DEFINE_VERBS, *_CHARACTERIZE_VERBS, *_DEFINE_LEMMAS, *_NOTIONS, "refer", "means",
+        "meant", "mean", "exist", "arise", "occur", "consist", "lie", "comprise", "encompass",
+        "based",
+    ]
+)  # fmt: skip
+
+
 def _named(term: list[dict]) -> list[dict]:
     """The term, perhaps quoted, perhaps followed by a comma: "the term \u201ccluster\u201d,"."""
     quote = {"IS_QUOTE": True, "OP": "?"}
@@ -504,14 +515,14 @@ def _sentencizer_class() -> type:
             from spacy.attrs import IS_PUNCT, ORTH
             from spacy.strings import get_string_id
 
-            ends = np.array([get_string_id(c) for c in self.punct_chars], dtype=np.uint64)
+            ends = np.array(sorted(get_string_id(c) for c in self.punct_chars), dtype=np.uint64)
             guesses = []
             for doc in docs:
                 if not len(doc):
                     guesses.append([])
                     continue
                 columns = doc.to_array([ORTH, IS_PUNCT])
-                ending = np.isin(columns[:, 0], ends)
+                ending = _isin(columns[:, 0], ends)
                 words = np.flatnonzero(~ending & (columns[:, 1] == 0))
                 seen = np.cumsum(ending)[words]
                 after_end = np.diff(seen, prepend=0) > 0
@@ -593,21 +604,28 @@ class DefinitionFinder:
         # matching the cited ones in every sentence would cost more than it finds.
         self.cited_matcher = Matcher(nlp.vocab)
         self.stated_matcher = Matcher(nlp.vocab)
+        # The copula and table rows alone, for the sentences that hold no other form's
+        # words (:data:`_FORM_WORDS`): each pattern costs a little at every token.
+        self.copula_matcher = Matcher(nlp.vocab)
         self._term_words: list[tuple[list[int], np.ndarray]] = []
         for term in _term_patterns(terms):
             *head, last = term
             words = [strings.add(word["LOWER"]) for word in head]
-            lasts = np.array([strings.add(w) for w in last["LOWER"]["IN"]], dtype=np.uint64)
+            lasts = np.array(sorted(strings.add(w) for w in last["LOWER"]["IN"]), dtype=np.uint64)
             self._term_words.append((words, lasts))
             self.cited_matcher.add("cited_definition", _cited_patterns(term))
             for rule, patterns in _form_patterns(term).items():
                 self.form_matcher.add(rule, patterns)
                 self.cited_matcher.add(rule, patterns)
+                if rule == "copula":
+                    self.copula_matcher.add(rule, patterns)
             for rule, patterns in _stated_patterns(term).items():
                 self.stated_matcher.add(rule, patterns)
         self.form_matcher.add("table_apposition", [_TABLE_ROW])
         self.cited_matcher.add("table_apposition", [_TABLE_ROW])
         self.row_matcher.add("table_apposition", [_TABLE_ROW])
+        self.copula_matcher.add("table_apposition", [_TABLE_ROW])
+        self._form_words = np.array(sorted(strings.add(w) for w in _FORM_WORDS), dtype=np.uint64)
         self._strings = strings
         self._lemma_table = lemma_lookup()
         self._lemmas: dict[int, int] = {}
@@ -615,12 +633,15 @@ class DefinitionFinder:
         self._determiners = {strings.add(word) for word in _DETERMINERS}
         self._notions = {strings.add(word) for word in _NOTIONS}
         self._of, self._hyphen, self._paren = (strings.add(w) for w in ("of", "-", "("))
+        self._be = strings.add("be")
         self._bracket, self._semicolon = strings.add("["), strings.add(";")
         self._we, self._to = [strings.add("we"), strings.add("i")], strings.add("to")
         self._naming = frozenset(strings.add(word) for word in _STATING_VERBS)
         self._years = [strings.add(shape) for shape in ("dddd", "ddddx")]
         self._openers = {strings.add(close): strings.add(mark) for close, mark in _QUOTES.items()}
         self._numbers = [strings.add(shape) for shape in ("d", "dd", "ddd")]
+        self._year_shapes = np.array(sorted(self._years), dtype=np.uint64)
+        self._number_shapes = np.array(sorted(self._numbers), dtype=np.uint64)
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -679,26 +700,38 @@ class DefinitionFinder:
         first = np.full(len(bounds) - 1, -1)
         last = np.full(len(bounds) - 1, -1)
         if len(words):
-            holds, at = np.unique(number_of[words], return_index=True)
+            at = _run_starts(number_of[words])
+            holds = number_of[words[at]]
             first[holds] = words[at]
             ends = np.searchsorted(words, bounds[1:], side="left") - 1
             last[holds] = words[ends[holds]]
         term_starts = self._term_starts(lower)
         mentions = set(number_of[term_starts].tolist())
         # A table row may name no term: a title-case first word and a "(" are needed.
-        parens = np.unique(number_of[orth == self._paren])
+        parens = number_of[orth == self._paren]
+        parens = parens[_run_starts(parens)]
         titled = parens[(first[parens] >= 0) & (columns[first[parens].clip(0), 4] == 1)]
         rows = [n for n in titled.tolist() if n not in mentions]
-        self._set_lemmas(doc, orth, [(bounds[n], bounds[n + 1]) for n in sorted(mentions)])
+        lemmas = self._set_lemmas(doc, orth, [(bounds[n], bounds[n + 1]) for n in sorted(mentions)])
+        worded = _isin(lower, self._form_words) | _isin(lemmas, self._form_words)
+        formed = set(number_of[worded].tolist())
+        # A sentence without a form's words may hold the copula, if it holds "be", or be a
+        # table row, if it holds "(": else no pattern of the forms can match it.
+        copular = set(number_of[lemmas == self._be].tolist()) | set(parens.tolist())
         names = doc.vocab.strings
         rules: dict[int, str] = {}
         row_starts: set[int] = set()
         label_ends: dict[int, int] = {}
         forms: dict[int, list[tuple[int, int]]] = {}
         cited = self._cited(columns, number_of)
-        searched = [
-            (n, self.cited_matcher if n in cited else self.form_matcher) for n in sorted(mentions)
-        ]
+        searched = []
+        for n in sorted(mentions):
+            if n in cited:
+                searched.append((n, self.cited_matcher))
+            elif n in formed:
+                searched.append((n, self.form_matcher))
+            elif n in copular:
+                searched.append((n, self.copula_matcher))
         searched += [(n, self.row_matcher) for n in rows]
         stating = self._stating(lower, number_of, term_starts, bounds)
         searched += [(n, self.stated_matcher) for n in sorted(mentions & stating)]
@@ -751,8 +784,8 @@ class DefinitionFinder:
     def _cited(self, columns: np.ndarray, number_of: np.ndarray) -> set[int]:
         """The sentences that hold a narrative citation's "(1998" or "[3"."""
         orth, shape = columns[:-1, 1], columns[1:, 7]
-        opens = ((orth == self._paren) & np.isin(shape, self._years)) | (
-            (orth == self._bracket) & np.isin(shape, self._numbers)
+        opens = ((orth == self._paren) & _isin(shape, self._year_shapes)) | (
+            (orth == self._bracket) & _isin(shape, self._number_shapes)
         )
         return set(number_of[np.flatnonzero(opens)].tolist())
 
@@ -867,26 +900,28 @@ class DefinitionFinder:
             size = len(lower) - len(head)
             if size <= 0:
                 continue
-            hit = np.isin(lower[len(head) :], lasts)
+            hit = _isin(lower[len(head) :], lasts)
             for offset, word in enumerate(head):
                 hit &= lower[offset : offset + size] == word
             found.append(np.flatnonzero(hit))
         return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
-    def _set_lemmas(self, doc: Doc, orth: np.ndarray, ranges: list[tuple[int, int]]) -> None:
-        """Give the tokens in ``ranges`` the lemmas of spaCy's lookup lemmatizer.
+    def _set_lemmas(self, doc: Doc, orth: np.ndarray, ranges: list[tuple[int, int]]) -> np.ndarray:
+        """Give the tokens in ``ranges`` the lemmas of spaCy's lookup lemmatizer, and return
+        the doc's lemmas.
 
         The lemma of a word is the lookup table's entry for the word as written,
         else the word itself; only the forms' ``LEMMA`` patterns read them.
         """
         from spacy.attrs import LEMMA
 
-        if not ranges:
-            return
         lemmas = doc.to_array(LEMMA)
+        if not ranges:
+            return lemmas
         for begin, end in ranges:
             lemmas[begin:end] = [self._lemma(word) for word in orth[begin:end].tolist()]
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return lemmas
 
     def _lemma(self, orth: int) -> int:
         lemma = self._lemmas.get(orth)
@@ -919,6 +954,33 @@ _SUBJECT_RULES = frozenset(RULE_WEIGHTS) - {
     "table_apposition",
     "based_on_idea",
 }
+
+
+def _isin(values: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """``np.isin(values, members)`` for sorted, non-empty ``members``: a binary search
+    of each value, where ``np.isin`` sorts them all, a cost paid again at every call.
+
+    Examples
+    --------
+    >>> _isin(np.array([3, 1, 7, 9]), np.array([1, 7]))
+    array([False,  True,  True, False])
+    """
+    found = np.searchsorted(members, values).clip(max=len(members) - 1)
+    return members[found] == values
+
+
+def _run_starts(values: np.ndarray) -> np.ndarray:
+    """The index of each run's first value in sorted ``values``: ``np.unique``'s
+    ``return_index`` without its sort.
+
+    Examples
+    --------
+    >>> _run_starts(np.array([0, 0, 2, 2, 2, 5]))
+    array([0, 2, 5])
+    """
+    changes = np.ones(len(values), dtype=bool)
+    changes[1:] = values[1:] != values[:-1]
+    return np.flatnonzero(changes)
 
 
 def _combine(probability: float, rule: str) -> float:
@@ -1306,9 +1368,11 @@ def _flat_docs(nlp: Language, text: str, mentioned: re.Pattern[str]) -> Iterator
             kept = end
         doc = nlp.make_doc("".join(flat))
         doc.user_data[LINES_KEY] = text[first:last]
-        doc.user_data[QUOTES_KEY] = [
-            (start - first, end - first) for start, end in quotes if first <= start and end <= last
-        ]
+        doc.user_data[QUOTES_KEY] = (
+            quotes
+            if first == 0 and last == len(text)
+            else [(s - first, e - first) for s, e in quotes if first <= s and e <= last]
+        )
         yield first, doc
 
 
