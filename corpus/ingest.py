@@ -205,7 +205,7 @@ def ingest(
         # Only the children call PDFium, which is not thread-safe. Two children
         # read while this process loads spaCy and the detector; then a child
         # forked from it searches batches beside it when reading is ahead.
-        with Ahead(pending, _read, depth=64, crashed=_crashed, workers=2) as read:
+        with Ahead(pending, _read, depth=READ_AHEAD, crashed=_crashed, workers=2) as read:
             from corpus.finding.finder import find_in_documents
 
             # Searching no documents loads spaCy and the detector while the first files are read.
@@ -250,9 +250,14 @@ def ingest(
 #: Pages searched together, when they are read in time: their candidates are
 #: scored in one detector call.
 BATCH_PAGES = 250
-#: Batches the reading children may be searching at once; they take one only
-#: when they are ahead of this process.
-SEARCHES_AHEAD = 1
+#: Files read and not yet searched, at most. Fewer left the reading children waiting
+#: while this process loaded and searched its first batch, and then one core idle:
+#: 17.2-17.4 s against 15.5-15.7 s for 4,800 concept-dense pages (bench/dense_corpus.py).
+READ_AHEAD = 160
+#: Batches the searching child may hold at once; it takes them only when reading is
+#: ahead of this process. With one, it sat idle from finishing its batch until this
+#: process finished its own and handed it the next.
+SEARCHES_AHEAD = 2
 #: Batches searched and not yet stored, at most: stored in the order read.
 SEARCHES_HELD = 4
 #: Seconds a batch searched here must take before a child searches batches too.
