@@ -100,11 +100,11 @@ def candidates(folder: Path) -> pd.DataFrame:
     conn.close()
     # One page of 16,000 characters searched in windows of 3,000: several docs per page.
     long_page = "\n\n".join(page for pages in documents.values() for page in pages)[:16_000]
-    window, corpus.finding.finder.WINDOW = corpus.finding.finder.WINDOW, 3_000
+    window, corpus.finding.pages.WINDOW = corpus.finding.pages.WINDOW, 3_000
     try:
         (cut,) = corpus.finding.finder.find_in_documents([[long_page]], TERMS)
     finally:
-        corpus.finding.finder.WINDOW = window
+        corpus.finding.pages.WINDOW = window
     cut.insert(0, "doc", "window")
     cut.insert(0, "id", [f"window-{row.page}-{row.start}" for row in cut.itertuples()])
     return pd.concat([stored, cut], ignore_index=True)[COLUMNS]

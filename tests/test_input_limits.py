@@ -19,7 +19,7 @@ from coding.definitions import bundled_definitions_path
 from corpus import children, store
 from corpus import ingest as ingest_module
 from corpus.errors import InputError
-from corpus.finding import finder
+from corpus.finding import finder, pages
 from corpus.ingest import ingest
 from corpus.records import MAX_CELL, csv_rows, read_records
 from tests.typeset import _simple_pdf, bad_files
@@ -143,7 +143,7 @@ def _long_line(size: int, seed: int = 0) -> str:
 def test_a_3_mb_line_is_searched_in_windows_with_offsets_into_the_stored_text(tmp_path):
     definition = "A cluster is defined as a geographic concentration of interconnected firms."
     text = _long_line(3_000_000) + " " + definition + " Firms grow. " + _long_line(5_000, 1)
-    assert "\n" not in text and len(text) > 3_000_000 > 10 * finder.WINDOW
+    assert "\n" not in text and len(text) > 3_000_000 > 10 * pages.WINDOW
     (tmp_path / "long.txt").write_text(text)
     (tmp_path / "good.txt").write_text(GOOD)
     db = tmp_path / "c.db"
@@ -163,7 +163,7 @@ def test_a_3_mb_line_is_searched_in_windows_with_offsets_into_the_stored_text(tm
 
 
 def test_windows_cut_a_long_passage_at_sentence_ends_and_keep_page_offsets(monkeypatch):
-    monkeypatch.setattr(finder, "WINDOW", 300)
+    monkeypatch.setattr(pages, "WINDOW", 300)
     sentence = "A cluster is a group of firms number {} in one region."
     page = " ".join(sentence.format(n) for n in range(40)) + "\n\nThe cluster is all."
     (frame,) = finder.find_in_documents([[page]], TERMS)

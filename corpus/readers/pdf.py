@@ -19,8 +19,8 @@ from pathlib import Path
 from corpus.errors import InputError
 
 #: Lines looked at for running headers and footers at each end of a page.
-_EDGE_LINES = 2
-_PAGE_NUMBER = re.compile(
+EDGE_LINES = 2
+PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE
 )
 # Possessive (\w++): a word with no hyphen after it is not retried at every shorter length.
@@ -239,7 +239,7 @@ def clean_pages(pages: list[str]) -> list[str]:
     ]
     sides = (Counter(), Counter())  # edge lines of the odd pages, then of the even ones
     for number, lines in enumerate(split):
-        sides[number % 2].update({_furniture_key(lines[i]) for i in _edge_indices(lines)})
+        sides[number % 2].update({furniture_key(lines[i]) for i in _edge_indices(lines)})
     pages_per_side = ((len(split) + 1) // 2, len(split) // 2)
     repeated = {
         key
@@ -253,7 +253,7 @@ def clean_pages(pages: list[str]) -> list[str]:
         furniture = {
             i
             for i in _edge_indices(lines)
-            if _furniture_key(lines[i]) in repeated or _PAGE_NUMBER.match(lines[i])
+            if furniture_key(lines[i]) in repeated or PAGE_NUMBER.match(lines[i])
         }
         kept = [line.rstrip() for i, line in enumerate(lines) if i not in furniture]
         text = "\n".join(kept).strip("\n")
@@ -264,11 +264,35 @@ def clean_pages(pages: list[str]) -> list[str]:
 
 def _edge_indices(lines: list[str]) -> list[int]:
     filled = [i for i, line in enumerate(lines) if line.strip()]
-    return filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]
+    return filled[:EDGE_LINES] + filled[-EDGE_LINES:]
 
 
-def _furniture_key(line: str) -> str:
+def furniture_key(line: str) -> str:
+    """A line as running headers and footers are compared: lower case, white space
+    collapsed, every number ``#``."""
     return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+
+def join_broken_word(pair: str, document: str) -> str:
+    """The last word of a line and the first of the next, ``pair``, as one word when
+    the first ends in a hyphen that broke it, as :func:`clean_pages` joins one,
+    judged by how ``document`` writes it; ``pair`` unchanged when it is no broken word.
+
+    Examples
+    --------
+    >>> join_broken_word("eco-\\nnomic.", "an economic view")
+    'economic.'
+    >>> join_broken_word("small-\\nscale", "small-scale firms")
+    'small-scale'
+    >>> join_broken_word("firms\\ngrow", "")
+    'firms\\ngrow'
+    """
+    broken = _HYPHEN_BREAK.search(pair)
+    if broken is None:
+        return pair
+    seen = frozenset(_WORD.findall(document.lower()))
+    word = _join_hyphenated(broken, seen).rstrip("\n")
+    return pair[: broken.start()] + word + pair[broken.end() :]
 
 
 def _join_hyphenated(match: re.Match[str], seen: frozenset[str]) -> str:
