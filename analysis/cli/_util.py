@@ -166,14 +166,19 @@ def agreed_or_exit(
 
 
 def progress_bar(label: str, quiet: bool):
-    """Wrap an iterable in a rich progress bar on a terminal's stderr."""
+    """Wrap an iterable in a rich progress bar on a terminal's stderr.
+
+    The bar is redrawn as items come, not by a thread of its own: a process
+    running threads cannot fork children safely, and ingest forks its
+    searching child from this process (:meth:`corpus.children.Ahead.fork`).
+    """
     import sys
 
     if quiet or not sys.stderr.isatty():
         return iter
     from rich.progress import track
 
-    return lambda items: track(items, description=label, transient=True)
+    return lambda items: track(items, description=label, transient=True, auto_refresh=False)
 
 
 def concept_terms(concept: str, codebook: Path | None) -> tuple[str, list[str]]:
