@@ -7,6 +7,7 @@ reported per file; what was stored stays stored.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -206,10 +207,12 @@ def ingest(
         # read while this process loads spaCy and the detector; then a child
         # forked from it searches batches beside it when reading is ahead.
         with Ahead(pending, _read, depth=READ_AHEAD, crashed=_crashed, workers=2) as read:
-            from corpus.finding.finder import find_in_documents
+            from corpus.finding.finder import find_in_documents, term_forms, term_pattern
 
             # Searching no documents loads spaCy and the detector while the first files are read.
             find_in_documents([], terms)
+            mentioned = term_pattern(terms)
+            first_words = {form.split()[0] for term in terms for form in term_forms(term)}
 
             def store_batch(batch: list[Source | str], searched: list[dict | str]) -> None:
                 for source, found in zip(batch, searched, strict=True):
@@ -226,7 +229,10 @@ def ingest(
                 future = None
                 # Worth it only when searching, not reading, holds the ingest up: a
                 # second process searching repeats its own warm-up (new words, caches).
-                slow = took >= OFFLOAD_AFTER and (read.next_ready() or read.finished())
+                slow = took >= OFFLOAD_AFTER or (
+                    not offloaded and _named_pages(batch, first_words, mentioned) >= OFFLOAD_PAGES
+                )
+                slow = slow and (read.next_ready() or read.finished())
                 if offloaded < SEARCHES_AHEAD and slow:
                     # A child forked from this process searches with what it loaded;
                     # else a reading child searches, loading it for its first batch.
@@ -262,6 +268,9 @@ SEARCHES_AHEAD = 2
 SEARCHES_HELD = 4
 #: Seconds a batch searched here must take before a child searches batches too.
 OFFLOAD_AFTER = 0.5
+#: Pages naming the concept that make a batch worth a child's search before any batch
+#: has been timed: each costs about 3 ms to search, these together about 0.5 s.
+OFFLOAD_PAGES = 150
 
 
 def _store(
@@ -326,6 +335,24 @@ def _batches(
             batch, count = [], 0
     if batch:
         yield batch
+
+
+def _named_pages(
+    batch: list[Source | str], first_words: set[str], mentioned: re.Pattern[str]
+) -> int:
+    """The pages of a batch that name the concept, counted up to :data:`OFFLOAD_PAGES`."""
+    from corpus.finding.pages import names_concept
+
+    named = 0
+    for source in batch:
+        if isinstance(source, str):
+            continue
+        for document in source.documents:
+            for page in document.pages:
+                named += names_concept(page, first_words, mentioned)
+                if named >= OFFLOAD_PAGES:
+                    return named
+    return named
 
 
 def _pages(source: Source | str) -> int:
