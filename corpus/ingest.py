@@ -207,12 +207,12 @@ def ingest(
         # read while this process loads spaCy and the detector; then a child
         # forked from it searches batches beside it when reading is ahead.
         with Ahead(pending, _read, depth=READ_AHEAD, crashed=_crashed, workers=2) as read:
-            from corpus.finding.finder import find_in_documents, term_forms, term_pattern
+            from corpus.finding.finder import find_in_documents, term_first_words, term_pattern
 
             # Searching no documents loads spaCy and the detector while the first files are read.
             find_in_documents([], terms)
             mentioned = term_pattern(terms)
-            first_words = {form.split()[0] for term in terms for form in term_forms(term)}
+            first_words = term_first_words(terms)
 
             def store_batch(batch: list[Source | str], searched: list[dict | str]) -> None:
                 for source, found in zip(batch, searched, strict=True):

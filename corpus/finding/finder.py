@@ -1091,6 +1091,17 @@ _ABBREVIATIONS = (
 )  # fmt: skip
 
 
+def term_first_words(terms: Sequence[str]) -> set[str]:
+    """The first words of the terms' forms: a page without one of them names no term.
+
+    Examples
+    --------
+    >>> sorted(term_first_words(["cluster", "industrial district"]))
+    ['cluster', 'clusters', 'industrial']
+    """
+    return {form.split()[0] for term in terms for form in term_forms(term)}
+
+
 def term_pattern(terms: Sequence[str]) -> re.Pattern[str]:
     """A regular expression that finds any form of the terms, to skip pages quickly."""
     forms = sorted({form for term in terms for form in term_forms(term)}, key=len, reverse=True)
@@ -1156,7 +1167,7 @@ def find_in_documents(
     """
     nlp = definition_pipeline(tuple(terms), detector)
     mentioned = term_pattern(terms)
-    first_words = {form.split()[0] for term in terms for form in term_forms(term)}
+    first_words = term_first_words(terms)
     texts = [[continued(pages, n) for n in range(1, len(pages) + 1)] for pages in documents]
     numbers = [
         [n for n, text in enumerate(read, start=1) if names_concept(text, first_words, mentioned)]
