@@ -533,7 +533,7 @@ def test_batches_fill_to_the_page_limit_or_stop_at_what_is_read():
 def test_a_batch_is_counted_dense_by_its_pages_that_name_the_concept(tmp_path):
     """Before any batch is timed, the pages naming the concept decide whether a child
     searches too; the count stops at the threshold, and failed files count nothing."""
-    from corpus.finding.finder import term_pattern
+    from corpus.finding.finder import term_first_words, term_pattern
     from corpus.readers.sources import Document, Source
 
     named, other = "Industrial districts are places of firms.", "Firms grow in regions."
@@ -541,7 +541,7 @@ def test_a_batch_is_counted_dense_by_its_pages_that_name_the_concept(tmp_path):
     source = Source(tmp_path / "a.pdf", "pdf", "0", [Document("a", pages)])
     terms = ["cluster", "industrial district"]
     count = ingest_module._named_pages
-    words = {"cluster", "industrial"}
+    words = term_first_words(terms)
     assert count([source, "b.pdf: cannot be read"], words, term_pattern(terms)) == 2
     many = Source(tmp_path / "m.pdf", "pdf", "1", [Document("m", (named,) * 1000)])
     assert count([many], words, term_pattern(terms)) == ingest_module.OFFLOAD_PAGES

@@ -613,7 +613,7 @@ class DefinitionFinder:
         for term in _term_patterns(terms):
             *head, last = term
             words = [strings.add(word["LOWER"]) for word in head]
-            lasts = np.array(sorted(strings.add(w) for w in last["LOWER"]["IN"]), dtype=np.uint64)
+            lasts = _sorted_ids(strings, last["LOWER"]["IN"])
             self._term_words.append((words, lasts))
             self.cited_matcher.add("cited_definition", _cited_patterns(term))
             for rule, patterns in _form_patterns(term).items():
@@ -627,7 +627,7 @@ class DefinitionFinder:
         self.cited_matcher.add("table_apposition", [_TABLE_ROW])
         self.row_matcher.add("table_apposition", [_TABLE_ROW])
         self.copula_matcher.add("table_apposition", [_TABLE_ROW])
-        self._form_words = np.array(sorted(strings.add(w) for w in _FORM_WORDS), dtype=np.uint64)
+        self._form_words = _sorted_ids(strings, _FORM_WORDS)
         self._strings = strings
         self._lemma_table = lemma_lookup()
         self._lemmas: dict[int, int] = {}
@@ -639,11 +639,9 @@ class DefinitionFinder:
         self._bracket, self._semicolon = strings.add("["), strings.add(";")
         self._we, self._to = [strings.add("we"), strings.add("i")], strings.add("to")
         self._naming = frozenset(strings.add(word) for word in _STATING_VERBS)
-        self._years = [strings.add(shape) for shape in ("dddd", "ddddx")]
+        self._years = _sorted_ids(strings, ["dddd", "ddddx"])
         self._openers = {strings.add(close): strings.add(mark) for close, mark in _QUOTES.items()}
-        self._numbers = [strings.add(shape) for shape in ("d", "dd", "ddd")]
-        self._year_shapes = np.array(sorted(self._years), dtype=np.uint64)
-        self._number_shapes = np.array(sorted(self._numbers), dtype=np.uint64)
+        self._numbers = _sorted_ids(strings, ["d", "dd", "ddd"])
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -786,8 +784,8 @@ class DefinitionFinder:
     def _cited(self, columns: np.ndarray, number_of: np.ndarray) -> set[int]:
         """The sentences that hold a narrative citation's "(1998" or "[3"."""
         orth, shape = columns[:-1, 1], columns[1:, 7]
-        opens = ((orth == self._paren) & _isin(shape, self._year_shapes)) | (
-            (orth == self._bracket) & _isin(shape, self._number_shapes)
+        opens = ((orth == self._paren) & _isin(shape, self._years)) | (
+            (orth == self._bracket) & _isin(shape, self._numbers)
         )
         return set(number_of[np.flatnonzero(opens)].tolist())
 
@@ -956,6 +954,11 @@ _SUBJECT_RULES = frozenset(RULE_WEIGHTS) - {
     "table_apposition",
     "based_on_idea",
 }
+
+
+def _sorted_ids(strings: Any, words: Iterable[str]) -> np.ndarray:
+    """The ids of ``words`` in the string store ``strings``, sorted, for :func:`_isin`."""
+    return np.array(sorted(strings.add(word) for word in words), dtype=np.uint64)
 
 
 def _isin(values: np.ndarray, members: np.ndarray) -> np.ndarray:
