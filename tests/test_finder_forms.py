@@ -140,28 +140,43 @@ def test_an_ellipsis_after_the_term_keeps_it_the_subject(sentence, rule):
 
 
 def test_every_form_but_the_copula_needs_one_of_the_words_that_send_a_sentence_to_it():
-    """A sentence without any of ``_FORM_WORDS`` is matched for the copula alone: every
-    other form must hold a token, not optional, that is one of those words."""
-    from corpus.finding.finder import _FORM_WORDS, _form_patterns, _term_patterns
-
-    def needed(token: dict) -> set[str] | None:
-        if token.get("OP") not in (None, "!"):
-            return None
-        for attr in ("LOWER", "LEMMA"):
-            value = token.get(attr)
-            if isinstance(value, str):
-                return {value}
-            if isinstance(value, dict) and "IN" in value:
-                return set(value["IN"])
-        return None
+    """A sentence is matched with the forms whose words (``_FORM_WORDS``) it holds, and
+    the copula: every other form must hold a token, not optional, that is one of them."""
+    from corpus.finding.finder import _form_patterns, _pattern_words, _term_patterns
 
     for term in _term_patterns(TERMS + MODEL):
         for rule, patterns in _form_patterns(term).items():
-            if rule == "copula":
-                continue
             for pattern in patterns:
-                words = [needed(token) for token in pattern]
-                assert any(w is not None and w <= _FORM_WORDS for w in words), (rule, pattern)
+                assert (_pattern_words(pattern) is None) == (rule == "copula"), (rule, pattern)
+
+
+def test_a_sentence_is_matched_with_the_forms_of_the_words_it_holds():
+    """Whatever words a sentence holds, its matcher finds what all the forms find."""
+    from spacy.matcher import Matcher
+
+    from corpus.finding.finder import _TABLE_ROW, definition_pipeline
+
+    nlp = definition_pipeline(tuple(TERMS), "")
+    finder = nlp.get_pipe("defcode_definitions")
+    every = Matcher(nlp.vocab)
+    for rule, pattern, _ in finder._forms:
+        every.add(rule, [pattern])
+    every.add("table_apposition", [_TABLE_ROW])
+    text = (
+        "According to Porter (1998), a cluster is defined as a geographic concentration, "
+        "and the concept of a cluster refers to firms; clusters consist of firms, are "
+        "characterized by trust and exist where firms meet."
+    )
+    doc = nlp(text)
+    words = {t.norm for t in doc} | {t.lemma for t in doc}
+    chosen = finder._forms_matcher(words, cited=True)
+    found = chosen(doc, allow_missing=True)
+    assert found == every(doc, allow_missing=True)
+    assert {nlp.vocab.strings[m] for m, _, _ in found} >= {
+        "cited_definition", "defined_as", "refers_to", "notion_of", "consists_of", "copula"
+    }  # fmt: skip
+    copula_only = finder._forms_matcher(set())
+    assert {nlp.vocab.strings[m] for m, _, _ in copula_only(doc, allow_missing=True)} == {"copula"}
 
 
 @pytest.mark.parametrize(

@@ -336,6 +336,31 @@ _FORM_WORDS = frozenset(
 )  # fmt: skip
 
 
+def _pattern_words(pattern: list[dict]) -> list[str] | None:
+    """The words of :data:`_FORM_WORDS` one of which a sentence must hold, as written or
+    as its lemma, for ``pattern`` to match it: those of its first token, not optional,
+    that can only be such a word; None when it has no such token (the copula).
+
+    Examples
+    --------
+    >>> _pattern_words([{"LOWER": "cluster"}, {"LEMMA": "refer"}, {"LOWER": "to"}])
+    ['refer']
+    >>> _pattern_words([{"LOWER": "cluster"}, {"LEMMA": "be"}]) is None
+    True
+    """
+    for token in pattern:
+        if token.get("OP", "+") != "+":
+            continue
+        for attr in ("LOWER", "LEMMA"):
+            value = token.get(attr)
+            words = [value] if isinstance(value, str) else None
+            if isinstance(value, dict) and list(value) == ["IN"]:
+                words = list(value["IN"])
+            if words and _FORM_WORDS.issuperset(words):
+                return words
+    return None
+
+
 def _named(term: list[dict]) -> list[dict]:
     """The term, perhaps quoted, perhaps followed by a comma: "the term \u201ccluster\u201d,"."""
     quote = {"IS_QUOTE": True, "OP": "?"}
@@ -600,33 +625,33 @@ class DefinitionFinder:
         self.detector = detector
         self._detector = load_detector(detector or None)
         strings = nlp.vocab.strings
-        self.form_matcher = Matcher(nlp.vocab)
         self.row_matcher = Matcher(nlp.vocab)
-        # The forms and the cited ones, for the sentences that hold "(year" or "[number":
-        # matching the cited ones in every sentence would cost more than it finds.
-        self.cited_matcher = Matcher(nlp.vocab)
         self.stated_matcher = Matcher(nlp.vocab)
-        # The copula and table rows alone, for the sentences that hold no other form's
-        # words (:data:`_FORM_WORDS`): each pattern costs a little at every token.
-        self.copula_matcher = Matcher(nlp.vocab)
+        # The forms' patterns in order, each with what a sentence needs for it to be
+        # tried: "cited", a "(year" or "[number" (:meth:`_cited`); "worded", one of
+        # :data:`_FORM_WORDS`, listed by word id in ``_patterns_of``; nothing, "always"
+        # (the copula). Each pattern costs a little at every token: a sentence is matched
+        # with those it may hold (:meth:`_forms_matcher`).
+        self._forms: list[tuple[str, list[dict], str]] = []
+        self._patterns_of: dict[int, list[int]] = {}
+        self._forms_matchers: dict[tuple[bool, tuple[int, ...]], Any] = {}
+        self._vocab = nlp.vocab
         self._term_words: list[tuple[list[int], np.ndarray]] = []
         for term in _term_patterns(terms):
             *head, last = term
             words = [strings.add(word["LOWER"]) for word in head]
             lasts = _sorted_ids(strings, last["LOWER"]["IN"])
             self._term_words.append((words, lasts))
-            self.cited_matcher.add("cited_definition", _cited_patterns(term))
+            self._forms += [("cited_definition", p, "cited") for p in _cited_patterns(term)]
             for rule, patterns in _form_patterns(term).items():
-                self.form_matcher.add(rule, patterns)
-                self.cited_matcher.add(rule, patterns)
-                if rule == "copula":
-                    self.copula_matcher.add(rule, patterns)
+                for pattern in patterns:
+                    needs = _pattern_words(pattern)
+                    for word in needs or ():
+                        self._patterns_of.setdefault(strings.add(word), []).append(len(self._forms))
+                    self._forms.append((rule, pattern, "always" if needs is None else "worded"))
             for rule, patterns in _stated_patterns(term).items():
                 self.stated_matcher.add(rule, patterns)
-        self.form_matcher.add("table_apposition", [_TABLE_ROW])
-        self.cited_matcher.add("table_apposition", [_TABLE_ROW])
         self.row_matcher.add("table_apposition", [_TABLE_ROW])
-        self.copula_matcher.add("table_apposition", [_TABLE_ROW])
         self._form_words = _sorted_ids(strings, _FORM_WORDS)
         self._strings = strings
         self._lemma_table = lemma_lookup()
@@ -713,8 +738,7 @@ class DefinitionFinder:
         titled = parens[(first[parens] >= 0) & (columns[first[parens].clip(0), 4] == 1)]
         rows = [n for n in titled.tolist() if n not in mentions]
         lemmas = self._set_lemmas(doc, orth, [(bounds[n], bounds[n + 1]) for n in sorted(mentions)])
-        worded = _isin(lower, self._form_words) | _isin(lemmas, self._form_words)
-        formed = set(number_of[worded].tolist())
+        held = self._held_words(number_of, lower, lemmas)
         # A sentence without a form's words may hold the copula, if it holds "be", or be a
         # table row, if it holds "(": else no pattern of the forms can match it.
         copular = set(number_of[lemmas == self._be].tolist()) | set(parens.tolist())
@@ -726,12 +750,8 @@ class DefinitionFinder:
         cited = self._cited(columns, number_of)
         searched = []
         for n in sorted(mentions):
-            if n in cited:
-                searched.append((n, self.cited_matcher))
-            elif n in formed:
-                searched.append((n, self.form_matcher))
-            elif n in copular:
-                searched.append((n, self.copula_matcher))
+            if n in cited or n in held or n in copular:
+                searched.append((n, self._forms_matcher(held.get(n, set()), n in cited)))
         searched += [(n, self.row_matcher) for n in rows]
         stating = self._stating(lower, number_of, term_starts, bounds)
         searched += [(n, self.stated_matcher) for n in sorted(mentions & stating)]
@@ -780,6 +800,39 @@ class DefinitionFinder:
             for n in sorted(mentions)
             if first[n] >= 0
         ]
+
+    def _held_words(
+        self, number_of: np.ndarray, lower: np.ndarray, lemmas: np.ndarray
+    ) -> dict[int, set[int]]:
+        """The ids of the words of :data:`_FORM_WORDS` each sentence holds, as written or
+        as lemmas, for the sentences that hold any."""
+        held: dict[int, set[int]] = {}
+        for values in (lower, lemmas):
+            at = np.flatnonzero(_isin(values, self._form_words))
+            for number, word in zip(number_of[at].tolist(), values[at].tolist(), strict=True):
+                held.setdefault(number, set()).add(word)
+        return held
+
+    def _forms_matcher(self, words: set[int], cited: bool = False) -> Any:
+        """A matcher of the forms a sentence may hold, and of table rows.
+
+        Its patterns are, in their order, the copula's, those whose words (see
+        :func:`_pattern_words`) are among the sentence's ``words``, and if it
+        is ``cited``, the cited forms: it finds the matches that all the
+        patterns would find, in the same order, at a fraction of the cost of
+        trying them all at every token.
+        """
+        from spacy.matcher import Matcher
+
+        chosen = tuple(sorted({i for word in words for i in self._patterns_of.get(word, ())}))
+        matcher = self._forms_matchers.get((cited, chosen))
+        if matcher is None:
+            matcher = self._forms_matchers[cited, chosen] = Matcher(self._vocab)
+            for i, (rule, pattern, needs) in enumerate(self._forms):
+                if needs == "always" or (needs == "cited" and cited) or i in chosen:
+                    matcher.add(rule, [pattern])
+            matcher.add("table_apposition", [_TABLE_ROW])
+        return matcher
 
     def _cited(self, columns: np.ndarray, number_of: np.ndarray) -> set[int]:
         """The sentences that hold a narrative citation's "(1998" or "[3"."""
