@@ -17,7 +17,7 @@ thread of the child waits for its parent's end and then exits.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
 from typing import Generic, TypeVar
@@ -190,10 +190,13 @@ class Ahead(Generic[T, R]):
         self._ahead: deque[tuple[T, Future[R] | None]] = deque()
         self._pool: ProcessPoolExecutor | None = None
         self._beside: ProcessPoolExecutor | None = None
+        self._handed_all = self._ready_all = False
+        self._handed, self._total = 0, len(self.items) if isinstance(self.items, Sized) else -1
         if self.inline_single:
             first = list(islice(self._waiting, 2))
             if len(first) < 2:
                 self._ahead.extend((item, None) for item in first)
+                self._handed_all = True
                 return self
             self._waiting = chain(first, self._waiting)
         self._pool, self._children = process_pool(self.workers), self.workers
@@ -244,6 +247,14 @@ class Ahead(Generic[T, R]):
         """Whether every item's result has been yielded: the children have no items left."""
         return not self._ahead
 
+    def all_ready(self) -> bool:
+        """Whether every item has been handed to the children and its result is ready."""
+        if not self._ready_all:
+            self._ready_all = self._handed_all and all(
+                future is None or future.done() for _, future in self._ahead
+            )
+        return self._ready_all
+
     def next_ready(self) -> bool:
         """Whether the next result can be had without waiting for the child."""
         if not self._ahead:
@@ -255,13 +266,18 @@ class Ahead(Generic[T, R]):
         from concurrent.futures.process import BrokenProcessPool
 
         assert self._pool is not None
-        for item in islice(self._waiting, self.depth - len(self._ahead)):
+        wanted = self.depth - len(self._ahead)
+        for item in islice(self._waiting, wanted):
             try:
                 future = self._pool.submit(self.func, item)
             except BrokenProcessPool:  # the child died on an item already handed over
                 self._waiting = chain([item], self._waiting)
                 return
             self._ahead.append((item, future))
+            self._handed += 1
+            wanted -= 1
+        # Items of known number are all handed over at the last; others, when one is missing.
+        self._handed_all = self._handed_all or wanted > 0 or self._handed == self._total
 
     def __iter__(self) -> Iterator[tuple[T, R]]:
         from concurrent.futures.process import BrokenProcessPool
@@ -283,6 +299,8 @@ class Ahead(Generic[T, R]):
                 pending += [later for later, _ in self._ahead]
                 self._ahead.clear()
                 self._waiting = chain(pending, self._waiting)
+                self._handed -= len(pending)
+                self._handed_all = self._ready_all = False
                 self._pool.shutdown(wait=True)  # type: ignore[union-attr]
                 self._pool, self._children = process_pool(), 1
                 if several:

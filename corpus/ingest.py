@@ -223,13 +223,14 @@ def ingest(
 
             sources = (source for _, source in progress(read))
             searching: deque[tuple[list[Source | str], Future | list[dict | str]]] = deque()
-            took = 0.0  # seconds the last batch searched here took
-            for batch in _batches(sources, BATCH_PAGES, _pages, read.next_ready):
+            pace = 0.0  # seconds a page took in the last batch searched here
+            batches = _batches(sources, BATCH_PAGES, _pages, read.next_ready, read.all_ready)
+            for batch in batches:
                 offloaded = sum(isinstance(done, Future) for _, done in searching)
                 future = None
                 # Worth it only when searching, not reading, holds the ingest up: a
                 # second process searching repeats its own warm-up (new words, caches).
-                slow = took >= OFFLOAD_AFTER or (
+                slow = pace * BATCH_PAGES >= OFFLOAD_AFTER or (
                     not offloaded and _named_pages(batch, first_words, mentioned) >= OFFLOAD_PAGES
                 )
                 slow = slow and (read.next_ready() or read.finished())
@@ -241,7 +242,7 @@ def ingest(
                 if future is None:
                     start = time.perf_counter()
                     searching.append((batch, _search(batch, terms)))
-                    took = time.perf_counter() - start
+                    pace = (time.perf_counter() - start) / max(sum(map(_pages, batch)), 1)
                 else:
                     searching.append((batch, future))
                 while searching and (len(searching) > SEARCHES_HELD or _ready(searching[0][1])):
@@ -256,6 +257,9 @@ def ingest(
 #: Pages searched together, when they are read in time: their candidates are
 #: scored in one detector call.
 BATCH_PAGES = 250
+#: Once every file is read, batches are this many times smaller: the searching child
+#: held the last large batch while this process waited.
+TAIL_SPLIT = 4
 #: Files read and not yet searched, at most. Fewer left the reading children waiting
 #: while this process loaded and searched its first batch, and then one core idle:
 #: 17.2-17.4 s against 15.5-15.7 s for 4,800 concept-dense pages (bench/dense_corpus.py).
@@ -266,7 +270,8 @@ READ_AHEAD = 160
 SEARCHES_AHEAD = 2
 #: Batches searched and not yet stored, at most: stored in the order read.
 SEARCHES_HELD = 4
-#: Seconds a batch searched here must take before a child searches batches too.
+#: Seconds a batch of :data:`BATCH_PAGES` pages, searched here at the pace of the last
+#: one, must take before a child searches batches too.
 OFFLOAD_AFTER = 0.5
 #: Pages naming the concept that make a batch worth a child's search before any batch
 #: has been timed: each costs about 3 ms to search, these together about 0.5 s.
@@ -319,18 +324,21 @@ def _batches(
     pages: int,
     size: Callable[[T], int],
     ready: Callable[[], bool] = lambda: True,
+    finished: Callable[[], bool] = lambda: False,
 ) -> Iterator[list[T]]:
     """Consecutive items of at least ``pages`` pages together, as ``size`` counts them.
 
     A batch is cut short when ``ready()`` says the next item would have to be
     waited for: while the reader is behind, each batch is searched as soon as
-    it is read, and the last one is small.
+    it is read, and the last one is small. Once ``finished()`` says every item
+    is at hand, batches hold :data:`TAIL_SPLIT` times fewer pages, so that the
+    processes searching them finish at nearly the same time.
     """
     batch, count = [], 0
     for item in items:
         batch.append(item)
         count += size(item)
-        if count >= pages or not ready():
+        if count >= (pages // TAIL_SPLIT if finished() else pages) or not ready():
             yield batch
             batch, count = [], 0
     if batch:

@@ -140,6 +140,25 @@ def test_next_ready_says_whether_iterating_would_wait():
         assert not ahead.next_ready()  # nothing left
 
 
+def test_all_ready_says_when_every_item_is_read_and_waiting():
+    with Ahead([1, 2, 3], _slow_negate, depth=2) as ahead:
+        assert not ahead.all_ready()  # 3 is not handed over yet
+        pairs = iter(ahead)
+        assert next(pairs) == (1, -1)
+        assert next(pairs) == (2, -2)  # 3 was handed over, and nothing is left to hand
+        time.sleep(0.3)
+        assert ahead.all_ready()
+        assert list(pairs) == [(3, -3)]
+        assert ahead.all_ready()
+    with Ahead([1, 2], _slow_negate, depth=2) as ahead:
+        time.sleep(0.1)
+        assert not ahead.all_ready()  # both handed over, 1 not read yet
+        time.sleep(0.5)
+        assert ahead.all_ready()
+    with Ahead([4], _slow_negate, inline_single=True) as ahead:
+        assert ahead.all_ready()  # computed here, when asked
+
+
 def _killed_parent_leaves_no_child(command: list[str], cwd: Path) -> list[psutil.Process]:
     """Start ``command``, wait for its first child, ``kill -9`` it; the descendants still alive
     5 s later (killed then, so that a failing test leaves no orphan)."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+from corpus.finding import ngrams
 from corpus.finding.detector import _vectorizers, load_detector
 from corpus.finding.ngrams import TOKENS, NgramCounts, countable, counted_with_numpy
 from tests.test_finder_identity import dense_documents
@@ -73,12 +75,31 @@ def test_scores_are_those_of_scikit_learns_counts_to_the_bit(monkeypatch, seed_t
     monkeypatch.setattr(detector_module, "NUMPY_COUNTS_FROM", 1)
     mine = detector.score(texts)
     monkeypatch.setattr(detector_module, "NUMPY_COUNTS_FROM", len(texts) + 1)
+    monkeypatch.setattr(ngrams, "_COUNTERS", WeakKeyDictionary())  # no tables made yet
     counted = []
     monkeypatch.setattr(NgramCounts, "counts", lambda self, texts: counted.append(texts))
     theirs = detector.score(texts)
     assert not counted  # scikit-learn counted these
     assert np.array_equal(mine, theirs)
     assert len(mine) == len(texts) and 0 < mine.mean() < 1
+
+
+def test_once_its_tables_are_made_few_sentences_are_counted_with_numpy(monkeypatch):
+    import corpus.finding.detector as detector_module
+
+    detector = load_detector()
+    monkeypatch.setattr(ngrams, "_COUNTERS", WeakKeyDictionary())
+    monkeypatch.setattr(detector_module, "NUMPY_COUNTS_FROM", 3)
+    counted = []
+    own = NgramCounts.counts
+    monkeypatch.setattr(
+        NgramCounts, "counts", lambda self, texts: counted.append(len(texts)) or own(self, texts)
+    )
+    detector.score(["A cluster is a group."])  # too few to make the tables for
+    assert counted == []
+    detector.score(["A cluster is a group.", "Firms gather.", "Clusters are firms."])
+    detector.score(["A cluster is a group."])
+    assert counted == [3] * 3 + [1] * 3  # three vectorizers, the tables kept
 
 
 def test_the_vectorizers_count_as_their_own_after_the_block(tmp_path):

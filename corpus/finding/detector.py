@@ -51,7 +51,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from corpus.errors import InputError
-from corpus.finding.ngrams import counted_with_numpy
+from corpus.finding.ngrams import counted_with_numpy, counters_made
 from corpus.modelfile import library_versions, load_bundle, save_bundle, warn_if_versions_differ
 from corpus.nlp import blank_english, lemma_lookup
 
@@ -492,11 +492,13 @@ class Detector:
         # The pipeline's own features are finite and its parameters were checked
         # when it was fitted; skipping both checks halves the cost of a small call.
         # Many sentences' n-grams are counted with NumPy: the same counts in a
-        # third of the time, once its tables are made (about 0.1 s a process).
-        numpy = len(texts) >= NUMPY_COUNTS_FROM
+        # third of the time, once its tables are made (about 0.1 s a process);
+        # once they are, few sentences' too.
+        vectorizers = _vectorizers(self.pipeline)
+        numpy = len(texts) >= NUMPY_COUNTS_FROM or counters_made(vectorizers)
         with (
             config_context(assume_finite=True, skip_parameter_validation=True),
-            counted_with_numpy(_vectorizers(self.pipeline) if numpy else []),
+            counted_with_numpy(vectorizers if numpy else []),
         ):
             return self.pipeline.predict_proba(texts)[:, positive]
 

@@ -196,6 +196,11 @@ def counted_with_numpy(vectorizers: Iterable[Any]) -> Iterator[None]:
             del vectorizer._count_vocab
 
 
+def counters_made(vectorizers: Iterable[Any]) -> bool:
+    """Whether :func:`counted_with_numpy` has made its tables for these vectorizers."""
+    return all(v in _COUNTERS for v in vectorizers if countable(v))
+
+
 def _counter(vectorizer: Any) -> NgramCounts | None:
     """The vectorizer's :class:`NgramCounts`, made once; None if it cannot count for it."""
     if not countable(vectorizer):
