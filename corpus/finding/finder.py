@@ -971,8 +971,9 @@ class DefinitionFinder:
         lemmas = doc.to_array(LEMMA)
         if not ranges:
             return lemmas
-        for begin, end in ranges:
-            lemmas[begin:end] = [self._lemma(word) for word in orth[begin:end].tolist()]
+        at = np.concatenate([np.arange(begin, end) for begin, end in ranges])
+        words, inverse = np.unique(orth[at], return_inverse=True)
+        lemmas[at] = np.array([self._lemma(word) for word in words.tolist()], np.uint64)[inverse]
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return lemmas
 
