@@ -255,6 +255,10 @@ class Ahead(Generic[T, R]):
             )
         return self._ready_all
 
+    def ready_left(self) -> int | None:
+        """The items not yet yielded, once :meth:`all_ready`; None before."""
+        return len(self._ahead) if self.all_ready() else None
+
     def next_ready(self) -> bool:
         """Whether the next result can be had without waiting for the child."""
         if not self._ahead:

@@ -224,7 +224,7 @@ def ingest(
             sources = (source for _, source in progress(read))
             searching: deque[tuple[list[Source | str], Future | list[dict | str]]] = deque()
             pace = 0.0  # seconds a page took in the last batch searched here
-            batches = _batches(sources, BATCH_PAGES, _pages, read.next_ready, read.all_ready)
+            batches = _batches(sources, BATCH_PAGES, _pages, read.next_ready, read.ready_left)
             for batch in batches:
                 offloaded = sum(isinstance(done, Future) for _, done in searching)
                 future = None
@@ -257,8 +257,9 @@ def ingest(
 #: Pages searched together, when they are read in time: their candidates are
 #: scored in one detector call.
 BATCH_PAGES = 250
-#: Once every file is read, batches are this many times smaller: the searching child
-#: held the last large batch while this process waited.
+#: Once every file is read and fewer than two batches' pages are left, batches are this
+#: many times smaller: the searching child held the last large batch while this process
+#: waited.
 TAIL_SPLIT = 4
 #: Files read and not yet searched, at most. Fewer left the reading children waiting
 #: while this process loaded and searched its first batch, and then one core idle:
@@ -324,21 +325,26 @@ def _batches(
     pages: int,
     size: Callable[[T], int],
     ready: Callable[[], bool] = lambda: True,
-    finished: Callable[[], bool] = lambda: False,
+    left: Callable[[], int | None] = lambda: None,
 ) -> Iterator[list[T]]:
     """Consecutive items of at least ``pages`` pages together, as ``size`` counts them.
 
     A batch is cut short when ``ready()`` says the next item would have to be
     waited for: while the reader is behind, each batch is searched as soon as
-    it is read, and the last one is small. Once ``finished()`` says every item
-    is at hand, batches hold :data:`TAIL_SPLIT` times fewer pages, so that the
-    processes searching them finish at nearly the same time.
+    it is read, and the last one is small. Once ``left()`` says how many items
+    are left, all at hand, and they hold fewer than two batches' pages (at the
+    mean pages of an item so far), batches hold :data:`TAIL_SPLIT` times fewer
+    pages, so that the processes searching them finish at nearly the same time.
     """
     batch, count = [], 0
+    seen, seen_pages = 0, 0
     for item in items:
         batch.append(item)
         count += size(item)
-        if count >= (pages // TAIL_SPLIT if finished() else pages) or not ready():
+        seen, seen_pages = seen + 1, seen_pages + size(item)
+        remaining = left()
+        tail = remaining is not None and remaining * seen_pages < 2 * pages * seen
+        if count >= (pages // TAIL_SPLIT if tail else pages) or not ready():
             yield batch
             batch, count = [], 0
     if batch:

@@ -143,13 +143,14 @@ def test_next_ready_says_whether_iterating_would_wait():
 def test_all_ready_says_when_every_item_is_read_and_waiting():
     with Ahead([1, 2, 3], _slow_negate, depth=2) as ahead:
         assert not ahead.all_ready()  # 3 is not handed over yet
+        assert ahead.ready_left() is None
         pairs = iter(ahead)
         assert next(pairs) == (1, -1)
         assert next(pairs) == (2, -2)  # 3 was handed over, and nothing is left to hand
         time.sleep(0.3)
-        assert ahead.all_ready()
+        assert ahead.all_ready() and ahead.ready_left() == 1
         assert list(pairs) == [(3, -3)]
-        assert ahead.all_ready()
+        assert ahead.all_ready() and ahead.ready_left() == 0
     with Ahead([1, 2], _slow_negate, depth=2) as ahead:
         time.sleep(0.1)
         assert not ahead.all_ready()  # both handed over, 1 not read yet

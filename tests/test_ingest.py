@@ -530,11 +530,13 @@ def test_batches_fill_to_the_page_limit_or_stop_at_what_is_read():
     assert list(batches([1, 1, 1, 1, 1], 6, int, ready)) == [[1, 1], [1, 1, 1]]
 
 
-def test_batches_are_smaller_once_everything_is_read(monkeypatch):
+def test_batches_are_smaller_once_everything_is_read_and_little_is_left(monkeypatch):
     monkeypatch.setattr(ingest_module, "TAIL_SPLIT", 4)
-    finished = iter([False, False, True, True, True, True]).__next__
-    batches = list(ingest_module._batches([3] * 6, 8, int, lambda: True, finished))
-    assert batches == [[3, 3, 3], [3], [3], [3]]
+    # Items left after each: unknown for the first two, then all read.
+    left = iter([None, None, 7, 6, 5, 4, 3, 2, 1, 0]).__next__
+    batches = list(ingest_module._batches([3] * 10, 8, int, lambda: True, left))
+    # 3 pages an item: 7 and 6 items left are 21 and 18 pages, two batches' or more; 5, 15.
+    assert batches == [[3, 3, 3], [3, 3], [3], [3], [3], [3], [3]]
 
 
 def test_a_batch_is_counted_dense_by_its_pages_that_name_the_concept(tmp_path):
