@@ -130,6 +130,24 @@ def test_the_dense_documents_name_the_concept_on_every_page(seed_text):
     assert all("cluster" in page.lower() for pages in documents.values() for page in pages)
 
 
+def test_a_candidates_text_sliced_from_its_docs_text_is_its_text(seed_text):
+    """The detector reads each candidate's text sliced from the text its doc was made of."""
+    from corpus.finding.finder import SPANS_KEY, _span_text, definition_pipeline, term_pattern
+    from corpus.finding.pages import TEXT_KEY, page_docs
+
+    nlp = definition_pipeline(tuple(TERMS), "")
+    pages = [page for pages in dense_documents().values() for page in pages][:8]
+    spans = 0
+    for page in pages:
+        for _, doc in page_docs(nlp, page, term_pattern(TERMS)):
+            assert doc.user_data[TEXT_KEY] == doc.text
+            doc = nlp(doc)
+            for span in doc.spans[SPANS_KEY]:
+                assert _span_text(doc, span) == span.text
+                spans += 1
+    assert spans > 20
+
+
 if __name__ == "__main__":  # write the fixture: see the module docstring
     import tempfile
 

@@ -45,6 +45,7 @@ import pandas as pd
 from corpus.finding.pages import (
     LINES_KEY,
     QUOTES_KEY,
+    TEXT_KEY,
     continued,
     names_concept,
     owned,
@@ -684,7 +685,11 @@ class DefinitionFinder:
 
     def _score(self, docs: list[Doc]) -> list[Doc]:
         found = [self._candidates(doc) for doc in docs]
-        texts = [" ".join(span.text.split()) for spans in found for span, _ in spans]
+        texts = [
+            " ".join(_span_text(doc, span).split())
+            for doc, spans in zip(docs, found, strict=True)
+            for span, _ in spans
+        ]
         scores = iter(self._detector.score(texts) if texts else [])
         for doc, spans in zip(docs, found, strict=True):
             group = []
@@ -1008,6 +1013,12 @@ _SUBJECT_RULES = frozenset(RULE_WEIGHTS) - {
     "table_apposition",
     "based_on_idea",
 }
+
+
+def _span_text(doc: Doc, span: Span) -> str:
+    """``span.text``, sliced from the doc's text when :func:`page_docs` kept it."""
+    text = doc.user_data.get(TEXT_KEY)
+    return span.text if text is None else text[span.start_char : span.end_char]
 
 
 def _sorted_ids(strings: Any, words: Iterable[str]) -> np.ndarray:

@@ -27,6 +27,9 @@ LINES_KEY = "defcode_lines"
 #: (:func:`corpus.finding.quotes.quoted_spans`), when the doc's text is not the text they
 #: were found in (see :func:`page_docs`).
 QUOTES_KEY = "defcode_quotes"
+#: ``doc.user_data`` key of the doc's own text (see :func:`page_docs`): a span's text
+#: sliced from it is the span's text, without a Python object made for each token.
+TEXT_KEY = "defcode_text"
 #: The columns of a document's candidates, as :func:`owned` gives them.
 CANDIDATE_COLUMNS = ["page", "start", "end", "text", "score", "rule", "end_page"]
 
@@ -221,7 +224,9 @@ def page_docs(nlp: Language, text: str, mentioned: re.Pattern[str]) -> Iterator[
         for start, end in group:
             flat += [" " * (start - kept), text[start:end].replace("\n", " ")]
             kept = end
-        doc = nlp.make_doc("".join(flat))
+        own = "".join(flat)
+        doc = nlp.make_doc(own)
+        doc.user_data[TEXT_KEY] = own
         doc.user_data[LINES_KEY] = text[first:last]
         doc.user_data[QUOTES_KEY] = (
             quotes
