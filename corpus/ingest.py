@@ -242,7 +242,11 @@ def ingest(
                 if future is None:
                     start = time.perf_counter()
                     searching.append((batch, _search(batch, terms)))
-                    pace = (time.perf_counter() - start) / max(sum(map(_pages, batch)), 1)
+                    pages = sum(map(_pages, batch))
+                    # A small batch's time is mostly what any search costs (the first
+                    # one's, warming caches up): it says little of a page's.
+                    if pages >= BATCH_PAGES // TAIL_SPLIT:
+                        pace = (time.perf_counter() - start) / pages
                 else:
                     searching.append((batch, future))
                 while searching and (len(searching) > SEARCHES_HELD or _ready(searching[0][1])):

@@ -539,6 +539,23 @@ def test_batches_are_smaller_once_everything_is_read_and_little_is_left(monkeypa
     assert batches == [[3, 3, 3], [3, 3], [3], [3], [3], [3], [3]]
 
 
+def test_small_batches_are_searched_here_however_long_the_first_took(tmp_path, monkeypatch):
+    """A child searching too pays for its own warm-up: a few short files never need it,
+    though the first search, warming caches up, is slow for its one page."""
+    from corpus.children import Ahead
+
+    for name in "abcd":
+        (tmp_path / f"{name}.txt").write_text(f"A cluster is a group of firms ({name}).\n")
+    handed = []
+    monkeypatch.setattr(Ahead, "fork", lambda self, workers=1: False)
+    monkeypatch.setattr(Ahead, "submit", lambda self, *args: handed.append(args))
+    # Each file a batch of its own (the next not read yet), then read when it is searched.
+    ready = iter([False, True] * 10)
+    monkeypatch.setattr(Ahead, "next_ready", lambda self: next(ready))
+    report = ingest([tmp_path], tmp_path / "c.db", "cluster", ["cluster"])
+    assert (report.stored, report.candidates, handed) == (4, 4, [])
+
+
 def test_a_batch_is_counted_dense_by_its_pages_that_name_the_concept(tmp_path):
     """Before any batch is timed, the pages naming the concept decide whether a child
     searches too; the count stops at the threshold, and failed files count nothing."""
