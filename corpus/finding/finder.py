@@ -56,7 +56,7 @@ from corpus.finding.pages import (
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 #: Weight of each defining form; ``detector`` means no form was found.
 RULE_WEIGHTS: dict[str, float] = {
@@ -495,36 +495,41 @@ class LineBreaks:
         self.short = short
 
     def __call__(self, doc: Doc) -> Doc:
-        from spacy.attrs import IDX, IS_DIGIT, IS_TITLE, IS_UPPER
+        from spacy.attrs import IDX
 
         text = doc.user_data.get(LINES_KEY)
         if text is None:  # doc.text joins every token: not a default to build eagerly
             text = doc.text
-        longest = max((len(line.strip()) for line in text.split("\n")), default=0)
+        lines = [line.strip() for line in text.split("\n")]
+        longest = max(map(len, lines), default=0)
         newlines = list(re.finditer(r"\n[\n\s]*", text))
         if not newlines or not len(doc):
             return doc
-        # Token flags read as arrays: a Token object is made only for a sentence start.
-        columns = doc.to_array([IDX, IS_TITLE, IS_UPPER, IS_DIGIT])
-        capital = (columns[:, 1] | columns[:, 2] | columns[:, 3]).tolist()
-        following = np.searchsorted(columns[:, 0], [m.end() for m in newlines]).tolist()
+        # Token offsets read as an array: a Token object is made only for a line's next word.
+        following = np.searchsorted(doc.to_array(IDX), [m.end() for m in newlines]).tolist()
+        ended = 0  # the line a line break ends: the line breaks before it
         for newline, at in zip(newlines, following, strict=True):
+            line, breaks = lines[ended], newline.group().count("\n")
+            ended += breaks
             if at >= len(doc):
                 break
-            if newline.group().count("\n") > 1:
+            if breaks > 1:
                 doc[at].is_sent_start = True
                 continue
-            line = text[text.rfind("\n", 0, newline.start()) + 1 : newline.start()].strip()
             if (
                 line
                 and len(line) < self.short * longest
                 and line[-1] not in ".,;:!?(/&\u2013\u2014-"
                 and not _CITED_YEAR.search(line)
-                and capital[at]
+                and _capital(doc[at])
                 and line.rsplit(None, 1)[-1].lower() not in _RUNS_ON
             ):
                 doc[at].is_sent_start = True
         return doc
+
+
+def _capital(token: Token) -> bool:
+    return token.is_title or token.is_upper or token.is_digit
 
 
 def _sentencizer_class() -> type:
