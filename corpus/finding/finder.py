@@ -548,7 +548,11 @@ def _sentencizer_class() -> type:
             from spacy.attrs import IS_PUNCT, ORTH
             from spacy.strings import get_string_id
 
-            ends = np.array(sorted(get_string_id(c) for c in self.punct_chars), dtype=np.uint64)
+            made = getattr(self, "_ends", None)
+            if made is None or made[0] is not self.punct_chars:  # once, not per doc
+                ids = sorted(get_string_id(c) for c in self.punct_chars)
+                self._ends = made = (self.punct_chars, np.array(ids, dtype=np.uint64))
+            ends = made[1]
             guesses = []
             for doc in docs:
                 if not len(doc):
