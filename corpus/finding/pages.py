@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -144,7 +145,7 @@ def _edge(pages: Sequence[str], number: int, *, top: bool) -> int:
     near = [
         pages[n - 1] for n in range(number - 2, number + 3) if n != number and 1 <= n <= len(pages)
     ]
-    seen = {furniture_key(line) for page in near for line, _ in _edge_lines(page, top)}
+    seen = set().union(*(_edge_keys(page, top) for page in near))
     at = 0 if top else len(text)
     for line, (start, end) in _edge_lines(text, top):
         if not (PAGE_NUMBER.match(line) or furniture_key(line) in seen):
@@ -153,6 +154,15 @@ def _edge(pages: Sequence[str], number: int, *, top: bool) -> int:
     if top:
         return at + len(text[at:]) - len(text[at:].lstrip())
     return len(text[:at].rstrip())
+
+
+@lru_cache(maxsize=64)
+def _edge_keys(text: str, top: bool) -> frozenset[str]:
+    """The furniture keys of a page's edge lines, kept for the pages around it: each page
+    is a neighbour of up to four others."""
+    from corpus.readers.pdf import furniture_key
+
+    return frozenset(furniture_key(line) for line, _ in _edge_lines(text, top))
 
 
 def _edge_lines(text: str, top: bool) -> list[tuple[str, tuple[int, int]]]:
