@@ -217,7 +217,7 @@ def page_docs(nlp: Language, text: str, mentioned: re.Pattern[str]) -> Iterator[
     quotes = quoted_spans(text)
     ends = [
         0,
-        *(m.end() for m in _SENTENCE_END.finditer(text) if not _within(quotes, m)),
+        *(m.end() for m in _SENTENCE_END.finditer(text) if not quotes or not _within(quotes, m)),
         len(text),
     ]
     anchors = [m.start() for m in mentioned.finditer(text)]
