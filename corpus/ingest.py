@@ -343,9 +343,10 @@ def _batches(
     batch, count = [], 0
     seen, seen_pages = 0, 0
     for item in items:
+        item_pages = size(item)
         batch.append(item)
-        count += size(item)
-        seen, seen_pages = seen + 1, seen_pages + size(item)
+        count += item_pages
+        seen, seen_pages = seen + 1, seen_pages + item_pages
         remaining = left()
         tail = remaining is not None and remaining * seen_pages < 2 * pages * seen
         if count >= (pages // TAIL_SPLIT if tail else pages) or not ready():
