@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -140,6 +141,16 @@ def test_next_ready_says_whether_iterating_would_wait():
         assert not ahead.next_ready()  # nothing left
 
 
+def _within_seconds(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    """Whether ``condition()`` holds before ``seconds`` pass (however loaded the machine)."""
+    until = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > until:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def test_all_ready_says_when_every_item_is_read_and_waiting():
     with Ahead([1, 2, 3], _slow_negate, depth=2) as ahead:
         assert not ahead.all_ready()  # 3 is not handed over yet
@@ -147,15 +158,12 @@ def test_all_ready_says_when_every_item_is_read_and_waiting():
         pairs = iter(ahead)
         assert next(pairs) == (1, -1)
         assert next(pairs) == (2, -2)  # 3 was handed over, and nothing is left to hand
-        time.sleep(0.3)
-        assert ahead.all_ready() and ahead.ready_left() == 1
+        assert _within_seconds(ahead.all_ready) and ahead.ready_left() == 1
         assert list(pairs) == [(3, -3)]
         assert ahead.all_ready() and ahead.ready_left() == 0
     with Ahead([1, 2], _slow_negate, depth=2) as ahead:
-        time.sleep(0.1)
-        assert not ahead.all_ready()  # both handed over, 1 not read yet
-        time.sleep(0.5)
-        assert ahead.all_ready()
+        assert not ahead.all_ready()  # both handed over, 1 not read yet (it sleeps 0.3 s)
+        assert _within_seconds(ahead.all_ready)
     with Ahead([4], _slow_negate, inline_single=True) as ahead:
         assert ahead.all_ready()  # computed here, when asked
 
