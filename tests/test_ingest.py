@@ -176,12 +176,21 @@ def test_pdf_pages_lose_running_heads_and_page_numbers_and_join_hyphens(seed):
         # The document's own spelling decides before the word list does:
         ("firms co-\noperation. Co-operation again.", "firms co-operation\n. Co-operation again."),
         ("them-\nselves. They did it themselves.", "themselves\n. They did it themselves."),
+        ("an eco\u00adnomic\nand eco\u00ad\nnomic view", "an eco\u00adnomic\nand economic\nview"),
     ],
 )
 def test_a_word_broken_at_a_line_end_is_joined_unless_its_hyphen_belongs_to_it(page, expected):
     from corpus.readers.pdf import clean_pages
 
     assert clean_pages([page]) == [expected]
+
+
+def test_a_broken_word_is_joined_as_another_page_of_the_document_writes_it():
+    from corpus.readers.pdf import clean_pages
+
+    pages = ["Firms in co-\noperation.", "No break here.", "Co-operation again."]
+    assert clean_pages(pages) == ["Firms in co-operation\n.", "No break here.", pages[2]]
+    assert clean_pages(pages[:2]) == ["Firms in cooperation\n.", "No break here."]
 
 
 def test_running_heads_that_alternate_between_even_and_odd_pages_are_dropped():

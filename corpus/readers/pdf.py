@@ -258,8 +258,14 @@ def clean_pages(pages: list[str]) -> list[str]:
         kept = [line.rstrip() for i, line in enumerate(lines) if i not in furniture]
         text = "\n".join(kept).strip("\n")
         cleaned.append(text)
-    seen = frozenset(_WORD.findall("\n".join(cleaned).lower()))
-    return [_HYPHEN_BREAK.sub(partial(_join_hyphenated, seen=seen), text) for text in cleaned]
+    # Most pages break no word: they are neither searched for breaks nor read for ``seen``.
+    broken = [i for i, text in enumerate(cleaned) if "-\n" in text or "\u00ad\n" in text]
+    if broken:
+        seen = frozenset(_WORD.findall("\n".join(cleaned).lower()))
+        join = partial(_join_hyphenated, seen=seen)
+        for i in broken:
+            cleaned[i] = _HYPHEN_BREAK.sub(join, cleaned[i])
+    return cleaned
 
 
 def _edge_indices(lines: list[str]) -> list[int]:
