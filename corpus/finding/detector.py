@@ -325,8 +325,11 @@ def _sentence_features(texts: list[str]) -> pd.DataFrame:
         row += (_cap_term_is(words), math.log1p(n), n <= 5, n > 0 and words[-1] == "?")
         rows.append(row)
     dense = np.array(rows, dtype=np.float32).reshape(len(texts), len(DENSE_COLUMNS))
-    # One constructor call: adding 21 columns one by one cost 14 ms a call.
-    return pd.DataFrame(columns | dict(zip(DENSE_COLUMNS, dense.T, strict=True)))
+    # One constructor call: adding 21 columns one by one cost 14 ms a call. The views
+    # stay Python strings (object), which the vectorizers iterate: pandas' own string
+    # type would copy each into Arrow and back (0.35 s for 46,551 sentences).
+    views = {name: pd.Series(texts, dtype=object) for name, texts in columns.items()}
+    return pd.DataFrame(views | dict(zip(DENSE_COLUMNS, dense.T, strict=True)))
 
 
 def _token_info(text: str, lemma: str | None) -> tuple[str, str, str, str] | None:
