@@ -39,12 +39,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 
 from corpus.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _CODEBOOK_FIELDS = {"concept", "terms", "definition", "source", "schemes", "report"}
 _SCHEME_FIELDS = {"label", "description", "multiple", "categories"}
@@ -167,6 +169,8 @@ class Scheme:
         pandas.DataFrame
             Columns: code, label, description, keywords (``"; "``-joined).
         """
+        import pandas as pd
+
         return pd.DataFrame(
             [(c.code, c.label, c.description, "; ".join(c.keywords)) for c in self.categories],
             columns=["code", "label", "description", "keywords"],
