@@ -85,3 +85,16 @@ def test_help_starts_without_heavy_imports():
         [sys.executable, "-m", "analysis.cli", "--help"], capture_output=True, text=True
     )
     assert helped.returncode == 0 and "tables" in helped.stdout
+
+
+def test_reading_a_codebook_needs_no_heavy_import():
+    # ingest reads the concept's codebook before it forks the children that read the
+    # files: what the codebook imports delays them.
+    code = (
+        "import sys; from coding.codebook import bundled_codebook_path, load_codebook; "
+        "book = load_codebook(bundled_codebook_path('cluster')); "
+        "heavy = {'pandas', 'spacy', 'sklearn', 'bibtexparser'} & set(sys.modules); "
+        "print(book.concept, sorted(heavy))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "cluster []"

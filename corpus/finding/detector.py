@@ -327,7 +327,7 @@ def _sentence_features(texts: list[str]) -> pd.DataFrame:
     dense = np.array(rows, dtype=np.float32).reshape(len(texts), len(DENSE_COLUMNS))
     # One constructor call: adding 21 columns one by one cost 14 ms a call. The views
     # stay Python strings (object), which the vectorizers iterate: pandas' own string
-    # type would copy each into Arrow and back (0.35 s for 46,551 sentences).
+    # type would copy each into Arrow and back (3.75 -> 3.59 s of CPU to score 41,973).
     views = {name: pd.Series(texts, dtype=object) for name, texts in columns.items()}
     return pd.DataFrame(views | dict(zip(DENSE_COLUMNS, dense.T, strict=True)))
 

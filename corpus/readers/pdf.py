@@ -258,7 +258,8 @@ def clean_pages(pages: list[str]) -> list[str]:
         kept = [line.rstrip() for i, line in enumerate(lines) if i not in furniture]
         text = "\n".join(kept).strip("\n")
         cleaned.append(text)
-    # Most pages break no word: they are neither searched for breaks nor read for ``seen``.
+    # A page that breaks no word at a line end is not searched for breaks, and the words
+    # of a document none of whose pages does are not collected (``seen``).
     broken = [i for i, text in enumerate(cleaned) if "-\n" in text or "\u00ad\n" in text]
     if broken:
         seen = frozenset(_WORD.findall("\n".join(cleaned).lower()))
