@@ -13,7 +13,7 @@ Then, for each corpus, it times the bare pypdfium2 loop and ``defcode
 ingest`` side by side, as whole processes, as ``bench/ingest.py`` does on
 any folder. The target is ingest / bare <= 2.0x on the 4,800 pages.
 
-Run: .venv/bin/python bench/dense_corpus.py [--pages 960|4800] [--against CHECKOUT]
+Run: .venv/bin/python bench/dense_corpus.py [--pages 960|4800] [--against CHECKOUT] [--rounds N]
 
 ``--against`` also times ``defcode ingest`` run from another checkout of
 defcode (e.g. ``git worktree add /tmp/base main``), alternating with this
@@ -130,10 +130,10 @@ def corpus(pages: int) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--pages", type=int, choices=sorted(SIZES), action="append")
-    parser.add_argument("--against", type=Path, help="another defcode checkout to time too")
+    ingest.add_options(parser)
     args = parser.parse_args()
     for pages in args.pages or sorted(SIZES):
-        ingest.main(corpus(pages), against=args.against, target=2.0)
+        ingest.main(corpus(pages), against=args.against, target=2.0, rounds=args.rounds)
 
 
 if __name__ == "__main__":

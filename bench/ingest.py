@@ -5,8 +5,9 @@ ordinary research PDFs, about 1,000 A4 pages in all: running text from the
 DEFT textbook sentences arranged into sections and paragraphs, a running
 header and page numbers, and in one paper in three a few paragraphs about
 industrial clusters. Then times two whole processes side by side, in 3
-rounds after a warm-up round, and prints the best time, the range, pages per
-second, CPU time, peak memory and the ratio of each round:
+rounds after a warm-up round (``--rounds N`` for more), and prints the best
+time, the range, pages per second, CPU time, peak memory and the ratio of
+each round, with their median:
 
 * the bare loop: open every PDF with pypdfium2 and extract each page's text;
 * ``defcode ingest <corpus> --db <tmp>/bench.db --quiet`` into a fresh database.
@@ -18,7 +19,7 @@ recursively; every one must be readable), e.g. on a review's own papers.
 ``--against CHECKOUT`` also times ``defcode ingest`` run from another checkout
 of defcode (e.g. ``git worktree add /tmp/base main``) in the same rounds.
 
-Run: .venv/bin/python bench/ingest.py [FOLDER] [--against CHECKOUT]
+Run: .venv/bin/python bench/ingest.py [FOLDER] [--against CHECKOUT] [--rounds N]
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import json
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -546,13 +548,21 @@ def ingest_command(folder: Path, db: Path, checkout: Path | None = None) -> list
     return [sys.executable, "-P", "-c", command, *arguments]
 
 
-def main(folder: Path | None = None, *, against: Path | None = None, target: float = 1.5) -> None:
+def main(
+    folder: Path | None = None,
+    *,
+    against: Path | None = None,
+    target: float = 1.5,
+    rounds: int = REPEAT,
+) -> None:
     """Time the processes on ``folder`` (the generated corpus when None) and print the table.
 
-    Each round runs the bare loop and ``defcode ingest`` into a fresh database
-    one after the other (and, given ``against``, ``defcode ingest`` of that
-    other checkout of defcode), so that the ratios of a round are measured side
-    by side; round 0 warms the OS file cache and is not counted.
+    Each of ``rounds`` rounds runs the bare loop and ``defcode ingest`` into a
+    fresh database one after the other (and, given ``against``, ``defcode
+    ingest`` of that other checkout of defcode), so that the ratios of a round
+    are measured side by side; a first round warms the OS file cache and is not
+    counted. The ratio of each round is paired: on a machine whose speed drifts,
+    their median says more than the best times.
     """
     if folder is None:
         folder = CORPUS
@@ -570,7 +580,7 @@ def main(folder: Path | None = None, *, against: Path | None = None, target: flo
             env = os.environ | {"PYTHONPATH": str(against.resolve())}
             commands[f"ingest of {against}"] = (ingest_command(folder, db, against), env)
         runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
-        for round_ in range(REPEAT + 1):
+        for round_ in range(rounds + 1):
             for name, (command, env) in commands.items():
                 db.unlink(missing_ok=True)
                 seconds, cpu, peak, out = timed(command, env)
@@ -584,7 +594,7 @@ def main(folder: Path | None = None, *, against: Path | None = None, target: flo
     files = sum(1 for _ in folder.rglob("*.pdf"))
     print(
         f"\n{files} PDFs in {folder}, {pages:,} pages; whole processes side by side, "
-        f"{REPEAT} rounds after a warm-up; {os.cpu_count()} CPUs"
+        f"{rounds} rounds after a warm-up; {os.cpu_count()} CPUs"
     )
     print(f"{'':34s} {'best s':>7s} {'range s':>12s} {'pages/s':>8s} {'CPU s':>6s} {'peak MB':>8s}")
     for name, timings in runs.items():
@@ -601,19 +611,25 @@ def main(folder: Path | None = None, *, against: Path | None = None, target: flo
         verdict = "ok" if best <= target else "over target"
         print(
             f"{name} / bare: {best:.2f}x best to best, {min(ratios):.2f}-{max(ratios):.2f}x "
-            f"by round (target <= {target}x: {verdict})"
+            f"by round, median {statistics.median(ratios):.2f}x (target <= {target}x: {verdict})"
         )
 
 
 def arguments(folder: bool = True) -> argparse.Namespace:
-    """The command line of a bench script: ``[FOLDER] [--against CHECKOUT]``."""
+    """The command line of a bench script: ``[FOLDER] [--against CHECKOUT] [--rounds N]``."""
     parser = argparse.ArgumentParser(description=(sys.modules["__main__"].__doc__ or "")[:80])
     if folder:
         parser.add_argument("folder", nargs="?", type=Path, help="PDFs to time instead")
-    parser.add_argument("--against", type=Path, help="another defcode checkout to time too")
+    add_options(parser)
     return parser.parse_args()
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The options every ingest bench takes: ``--against CHECKOUT`` and ``--rounds N``."""
+    parser.add_argument("--against", type=Path, help="another defcode checkout to time too")
+    parser.add_argument("--rounds", type=int, default=REPEAT, help="rounds timed after a warm-up")
 
 
 if __name__ == "__main__":
     args = arguments()
-    main(args.folder, against=args.against)
+    main(args.folder, against=args.against, rounds=args.rounds)

@@ -104,7 +104,8 @@ def build() -> dict[str, dict[str, object]]:
 
 def main() -> None:
     ingest.cached_corpus(FOLDER, MANIFEST, KEY, build)
-    ingest.main(FOLDER, against=ingest.arguments(folder=False).against)
+    args = ingest.arguments(folder=False)
+    ingest.main(FOLDER, against=args.against, rounds=args.rounds)
 
 
 if __name__ == "__main__":
