@@ -148,6 +148,38 @@ def test_a_candidates_text_sliced_from_its_docs_text_is_its_text(seed_text):
     assert spans > 20
 
 
+def test_white_space_runs_are_the_tokens_the_rules_make_of_them(seed_text):
+    """The finder's tokenizer is told that a run of white space is one token, so that it
+    does not try its affix rules on the runs page_docs blanks far text with: its tokens
+    are those it makes without being told."""
+    import random
+
+    from corpus.finding.finder import definition_pipeline, term_pattern
+    from corpus.finding.pages import page_docs
+
+    nlp = definition_pipeline(tuple(TERMS), "")
+    blanks = [" ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2009", "\u3000"]
+    rng = random.Random(7)
+    texts = [
+        "".join(rng.choice([*blanks, *"ab.,()'-"]) for _ in range(rng.randint(1, 40)))
+        for _ in range(500)
+    ]
+    texts += [f"Firms{b * n}grow.{b * n}" for b in blanks for n in (1, 2, 3, 40, 2_000)]
+    pages = [page for pages in dense_documents().values() for page in pages][:8]
+    texts += [doc.text for page in pages for _, doc in page_docs(nlp, page, term_pattern(TERMS))]
+    assert sum("   " in text for text in texts[-8:]) >= 4
+
+    def tokens(text):
+        return [(t.text, t.idx, t.whitespace_) for t in nlp.tokenizer(text)]
+
+    told = [tokens(text) for text in texts]
+    match, nlp.tokenizer.token_match = nlp.tokenizer.token_match, None
+    try:
+        assert told == [tokens(text) for text in texts]
+    finally:
+        nlp.tokenizer.token_match = match
+
+
 if __name__ == "__main__":  # write the fixture: see the module docstring
     import tempfile
 

@@ -1137,10 +1137,18 @@ def definition_pipeline(terms: tuple[str, ...], detector: str = "") -> Language:
     nlp.tokenizer.infix_finditer = compile_infix_regex(
         [*nlp.Defaults.infixes, _glued_term(terms)]
     ).finditer
+    # A run of white space is one token, as English's rules make it; said so here, the
+    # tokenizer does not first try each prefix, suffix and infix rule at each of its
+    # characters. page_docs blanks the text far from the concept with such runs, of as
+    # many lengths as there are gaps: few are in the tokenizer's cache.
+    nlp.tokenizer.token_match = _WHITE_SPACE.fullmatch
     nlp.add_pipe("defcode_line_breaks")
     nlp.add_pipe("defcode_sentencizer", name="sentencizer", config={"overwrite": False})
     nlp.add_pipe("defcode_definitions", config={"terms": list(terms), "detector": detector})
     return nlp
+
+
+_WHITE_SPACE = re.compile(r"\s+")
 
 
 def _glued_term(terms: Sequence[str]) -> str:
