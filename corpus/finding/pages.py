@@ -50,12 +50,12 @@ def placed(number: int, length: int, start: int, end: int) -> tuple[int, int, in
 def span_text(text: str, length: int, start: int, end: int) -> str:
     """A span's text, white space collapsed; a word hyphenated over the page break joined
     as the PDF reader joins one hyphenated at a line end."""
-    from corpus.readers.pdf import join_broken_word
+    from corpus.readers.pdf import LINE_END_HYPHENS, join_broken_word
 
     if not start < length < end:
         return " ".join(text[start:end].split())
     before, after = text[start:length].split(), text[length + 1 : end].split()
-    if before and after and before[-1][-1] in "-\u00ad":
+    if before and after and before[-1][-1] in LINE_END_HYPHENS:
         probe = f"{before[-1]}\n{after[0]}"
         joined = join_broken_word(probe, text)
         if joined != probe:

@@ -23,8 +23,10 @@ EDGE_LINES = 2
 PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE
 )
+#: The hyphens that may break a word at a line end: the hyphen and the soft hyphen.
+LINE_END_HYPHENS = "-\u00ad"
 # Possessive (\w++): a word with no hyphen after it is not retried at every shorter length.
-_HYPHEN_BREAK = re.compile(r"\b(\w++)[-\u00ad]\n(?=[a-z])(\w+)[^\S\n]*")
+_HYPHEN_BREAK = re.compile(rf"\b(\w++)[{LINE_END_HYPHENS}]\n(?=[a-z])(\w+)[^\S\n]*")
 #: A word as it is written, hyphens and all.
 _WORD = re.compile(r"\w+(?:-\w+)*")
 #: "up- and downstream": a hyphen before these words is not a broken word.
@@ -260,7 +262,8 @@ def clean_pages(pages: list[str]) -> list[str]:
         cleaned.append(text)
     # A page that breaks no word at a line end is not searched for breaks, and the words
     # of a document none of whose pages does are not collected (``seen``).
-    broken = [i for i, text in enumerate(cleaned) if "-\n" in text or "\u00ad\n" in text]
+    breaks = [hyphen + "\n" for hyphen in LINE_END_HYPHENS]
+    broken = [i for i, text in enumerate(cleaned) if any(b in text for b in breaks)]
     if broken:
         seen = frozenset(_WORD.findall("\n".join(cleaned).lower()))
         join = partial(_join_hyphenated, seen=seen)
