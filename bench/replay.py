@@ -9,9 +9,12 @@ the 54 to docs/images/replay_curve.png. With --grid, it prints instead the
 replay of the 37 (5 runs) under each of the 18 configurations the fixed one
 was chosen among (docs/learning.md). With --variants, it prints the school
 replay of the 37, the 54 and the 17 (10 runs) under changes to the fixed
-configuration that were tried after it was chosen and not adopted.
+configuration that were tried after it was chosen and not adopted. With
+--bound, it prints each variant's leave-one-out accuracy on each set: the
+share of proposals accepted were every proposal made from all the other
+definitions of the set, which a replay, learning from fewer, does not reach.
 
-Run: .venv/bin/python bench/replay.py [--grid | --variants]
+Run: .venv/bin/python bench/replay.py [--grid | --variants | --bound]
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from analysis.figures import save_plot
 from analysis.replay_figure import replay_curve
 from coding.codebook import load_codebook
 from coding.definitions import load_definitions
-from coding.model.learning import REFIT_PARAMS
+from coding.model.evaluation import loo_predictions
+from coding.model.learning import REFIT_PARAMS, fixed_classifier
 from coding.model.simulation import MODELS, replay
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,6 +129,24 @@ def variants() -> None:
     print(pd.DataFrame(rows).to_string(index=False))
 
 
+def bound() -> None:
+    """Leave-one-out accuracy of each of :data:`VARIANTS` on each set, per scheme."""
+    book = load_codebook()
+    rows = []
+    for name, change in VARIANTS.items():
+        row = {"variant": name}
+        for label, frame in coded_sets().items():
+            texts = pd.Series(frame["definition"].to_numpy(), index=frame["id"])
+            for scheme in SCHEMES:
+                codes = pd.Series(frame[scheme].to_numpy(), index=frame["id"])
+                model = fixed_classifier(book, scheme, REFIT_PARAMS | change)
+                found = loo_predictions(model, texts, codes)
+                row[f"{scheme} {label}"] = round(float((found["predicted"] == codes).mean()), 3)
+        rows.append(row)
+    print("leave-one-out accuracy (each definition proposed by a model of all the others)")
+    print(pd.DataFrame(rows).to_string(index=False))
+
+
 if __name__ == "__main__":
-    chosen = {"--grid": grid, "--variants": variants}
+    chosen = {"--grid": grid, "--variants": variants, "--bound": bound}
     next((chosen[a] for a in sys.argv[1:] if a in chosen), main)()
