@@ -9,6 +9,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from coding.coders.store import MODEL_CODER, current
 from coding.model import Model
+from coding.model.credit import credited_texts
 from coding.model.evaluation import confusion, loo_predictions
 
 
@@ -50,7 +51,7 @@ def loo_proposals(definitions: pd.DataFrame, model: Model) -> pd.DataFrame:
     pandas.DataFrame
         Indexed like ``definitions``; one column per scheme.
     """
-    texts = definitions["definition"]
+    texts = credited_texts(definitions)
     return pd.DataFrame(
         {
             scheme: loo_predictions(classifier, texts, definitions[scheme])["predicted"]

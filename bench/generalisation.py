@@ -22,6 +22,7 @@ from sklearn.base import clone
 
 from coding.definitions import load_definitions
 from coding.model import Model, load_model
+from coding.model.credit import credited_texts
 from coding.model.evaluation import baselines, confusion, kappa_intervals, reliability_curve, scores
 
 DEV = Path(__file__).with_name("data") / "cluster_dev.csv"
@@ -31,7 +32,7 @@ def predictions(model: Model, scheme: str, dev: pd.DataFrame) -> dict[str, pd.Da
     """Each model's codes for the development set, with defcode's probabilities."""
     classifier = model.classifiers[scheme]
     paper = load_definitions()
-    texts = dev["definition"].tolist()
+    texts = credited_texts(dev).tolist()
     probabilities = pd.DataFrame(
         classifier.predict_proba(texts), columns=classifier.classes_, index=dev.index
     )
@@ -42,7 +43,7 @@ def predictions(model: Model, scheme: str, dev: pd.DataFrame) -> dict[str, pd.Da
         )
     }
     for name, baseline in baselines(model.codebook, scheme).items():
-        fitted = clone(baseline).fit(paper["definition"], paper[scheme])
+        fitted = clone(baseline).fit(credited_texts(paper), paper[scheme])
         frames[name] = pd.DataFrame(truth | {"predicted": fitted.predict(texts)}, index=dev.index)
     return frames
 

@@ -4,7 +4,8 @@ The 54 coded cluster definitions (the paper's 17 and the 37 of the
 development set) are resampled with replacement up to each size, and each
 copy perturbed so that no two are the same text: about one word in eight
 dropped at random and a few words from another definition of the same
-school appended. The sets time the fit, not what it learns. Prints the
+school appended; each keeps its source's credited authors. The sets time the
+fit, not what it learns. Prints the
 median of 3 refits of the school scheme (5 categories) in the replay's form
 (one fit; :func:`coding.model.learning.fit_scheme`) and in the widget's
 (calibrated: 5 more fits for the temperature), the first refit apart (its
@@ -24,6 +25,7 @@ import pandas as pd
 from replay import coded_sets  # bench/, the script's folder, is on the path
 
 from coding.codebook import load_codebook
+from coding.model.credit import credited_texts
 from coding.model.learning import fit_scheme
 
 
@@ -39,13 +41,20 @@ def coded(n: int, seed: int = 0) -> pd.DataFrame:
         other = rng.choice(by_school[source["school"]]).split()
         start = rng.randrange(max(len(other) - 4, 1))
         text = " ".join([*words, *other[start : start + 4]])
-        rows.append({"id": f"d{i}", "definition": text, "school": source["school"]})
+        rows.append(
+            {
+                "id": f"d{i}",
+                "definition": text,
+                "authors": source["authors"],
+                "school": source["school"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def timed(frame: pd.DataFrame, calibrate: bool) -> float:
     book = load_codebook()
-    texts = frame.set_index("id")["definition"]
+    texts = credited_texts(frame.set_index("id"))
     codes = frame.set_index("id")["school"]
     start = time.perf_counter()
     fit_scheme(texts, codes, book, "school", calibrate=calibrate)

@@ -231,7 +231,10 @@ def _read_text(source: str | Path | IO[str], label: str) -> str:
 
 
 def read_texts(
-    path: str | Path, text_columns: Sequence[str] = ("text",), chunksize: int = 5000
+    path: str | Path,
+    text_columns: Sequence[str] = ("text",),
+    chunksize: int = 5000,
+    also: Sequence[str] = (),
 ) -> Iterator[pd.DataFrame]:
     """Read a CSV's ``id`` column and its first column named in ``text_columns``, in chunks.
 
@@ -243,12 +246,14 @@ def read_texts(
         Accepted names of the text column, in order of preference.
     chunksize : int, default=5000
         Rows per chunk, which bounds memory.
+    also : sequence of str, default=()
+        Columns read as well where the header has them (such as ``authors``).
 
     Yields
     ------
     pandas.DataFrame
-        Columns ``id`` and ``text``, as strings, restored from defcode's
-        formula escape (:func:`corpus.formulas.restore`).
+        Columns ``id``, ``text`` and those of ``also`` the file has, as
+        strings, restored from defcode's formula escape (:func:`corpus.formulas.restore`).
 
     Raises
     ------
@@ -268,9 +273,10 @@ def read_texts(
         raise InputError(
             f"{path}: needs columns 'id' and {wanted}; the header has {header_names(header)}"
         )
+    extra = [c for c in also if c in header and c not in ("id", text)]
     reader = pd.read_csv(
         path,
-        usecols=["id", text],
+        usecols=["id", text, *extra],
         dtype=str,
         keep_default_na=False,
         chunksize=chunksize,
@@ -291,7 +297,7 @@ def read_texts(
             rows = ", ".join(map(str, empty[:20].tolist()))
             raise InputError(f"{path}, row {rows}, field {text!r}: empty text")
         seen += len(chunk)
-        yield restore_frame(chunk[["id", text]]).rename(columns={text: "text"})
+        yield restore_frame(chunk[["id", text, *extra]]).rename(columns={text: "text"})
 
 
 def write_csv_chunks(

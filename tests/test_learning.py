@@ -16,6 +16,7 @@ from coding.coders import store
 from coding.coders.retraining import retrain_store
 from coding.definitions import load_definitions
 from coding.model import load_model
+from coding.model.credit import credited_texts
 from coding.model.evaluation import baselines
 from coding.model.learning import CodebookOnly, describe_model, refit
 from coding.model.proposals import propose
@@ -155,7 +156,7 @@ def test_train_from_a_store_learns_its_agreed_codes(db, paper, tmp_path):
 
 def test_the_nearest_coded_definition_is_never_the_definition_itself(paper):
     model = load_model()
-    proposals = propose(model.classifiers["school"], paper["definition"].tolist())
+    proposals = propose(model.classifiers["school"], credited_texts(paper).tolist())
     assert (proposals["nearest"].to_numpy() != paper["key"].to_numpy()).all()
     assert proposals["in_sample"].tolist() == paper["school"].tolist()
     brenner = proposals.loc[paper.index[paper["key"] == "brenner2004"][0], "reason"]

@@ -146,7 +146,10 @@ def train(
 
 @app.command()
 def classify(
-    input: Annotated[Path, typer.Option("--input", help="CSV with id and definition (or text).")],
+    input: Annotated[
+        Path,
+        typer.Option("--input", help="CSV with id and definition (or text), optionally authors."),
+    ],
     out: Annotated[Path, typer.Option("--out", help="Where to write the proposals (CSV).")],
     model: Annotated[
         Path | None, typer.Option("--model", help="A model from `defcode train`; the bundled one.")

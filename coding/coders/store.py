@@ -41,6 +41,7 @@ import pandas as pd
 
 from coding.codebook import Codebook, Scheme, load_codebook, parse_codebook
 from coding.definitions import load_definitions
+from coding.model.credit import credited_texts
 from corpus.errors import InputError
 from corpus.records import read_records
 from corpus.store import candidates, connect, transaction
@@ -691,7 +692,7 @@ def store_proposals(
     todo = items(conn, concept or model.codebook.concept)
     if todo.empty:
         return 0
-    proposed = model.propose(todo["text"])
+    proposed = model.propose(model_texts(conn, todo))
     rows, confidences = [], []
     for scheme in model.classifiers:
         known = proposals(conn, scheme).set_index("item")
@@ -899,6 +900,17 @@ def item_sources(conn: sqlite3.Connection, found: pd.DataFrame) -> pd.DataFrame:
     year = frame["year"].astype("string").str.extract(r"^\s*(\d{1,4})[a-z]?\s*$")[0]
     frame["year"] = pd.to_numeric(year, errors="coerce").astype("Int64")
     return frame
+
+
+def model_texts(conn: sqlite3.Connection, found: pd.DataFrame) -> pd.Series:
+    """What a model reads of each item of ``found`` (a frame of :func:`items`).
+
+    Its text, then the names of the work it is credited to
+    (:func:`item_sources`, :func:`coding.model.credit.credited_text`), as
+    :func:`agreed` gives them to a model to learn from.
+    """
+    authors = item_sources(conn, found)["authors"].loc[found["id"]].to_numpy()
+    return credited_texts(found.assign(authors=authors), "text")
 
 
 def remove_item(conn: sqlite3.Connection, item: str, note: str = "") -> int:

@@ -430,7 +430,7 @@ class CodingSession:
         if self.refitting:
             self._pending = True
             return
-        todo = self.items[~self.items["id"].isin(self._shown)][["id", "text"]]
+        todo = self.items[~self.items["id"].isin(self._shown)]
         self._future = self._executor.submit(
             _refit, self._path, self.codebook, self.scheme, todo.reset_index(drop=True)
         )
@@ -630,7 +630,7 @@ def _database_file(conn: sqlite3.Connection) -> str:
 def _refit(
     path: str, codebook: Codebook, scheme: str, todo: pd.DataFrame
 ) -> tuple[str, pd.DataFrame]:
-    """Refit on the store's agreed codes and propose for ``todo`` (columns id, text).
+    """Refit on the store's agreed codes and propose for ``todo`` (rows of :func:`store.items`).
 
     Runs in the session's background thread, so it opens a connection of its own.
 
@@ -646,10 +646,11 @@ def _refit(
     conn = store.open_store(path)
     try:
         agreed = store.agreed(conn, codebook, [scheme])
+        texts = store.model_texts(conn, todo)
     finally:
         conn.close()
     model = refit(agreed, codebook, [scheme])
-    proposed = model.propose(todo["text"]) if len(todo) else None
+    proposed = model.propose(texts) if len(todo) else None
     frame = pd.DataFrame({"id": todo["id"]})
     frame["proposal"] = [] if proposed is None else proposed[scheme].to_numpy()
     frame["confidence"] = [] if proposed is None else proposed[f"{scheme}_confidence"].to_numpy()

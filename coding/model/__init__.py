@@ -6,6 +6,7 @@ from a private module. Its parts are submodules, imported when used so that
 loading this package does not load scikit-learn:
 
 - :mod:`coding.model.classifier`: the scikit-learn classifier of one scheme;
+- :mod:`coding.model.credit`: what it reads of a definition (text and credited authors);
 - :mod:`coding.model.calibration`: temperature scaling of its probabilities;
 - :mod:`coding.model.evaluation`: nested leave-one-out against baselines;
 - :mod:`coding.model.proposals`: the code, its probability, the runners-up and why.

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from coding.codebook import Codebook, load_codebook
+from coding.model.credit import credited_texts
 from corpus.children import Ahead
 from corpus.errors import InputError
 from corpus.modelfile import library_versions, load_bundle, save_bundle, warn_if_versions_differ
@@ -254,7 +255,7 @@ def train(
         if problem:
             raise ValueError(f"scheme {scheme!r} of codebook {codebook.concept!r}: {problem}")
     ident = next((c for c in ("key", "id") if c in definitions), None)
-    texts = definitions.set_index(ident)["definition"] if ident else definitions["definition"]
+    texts = credited_texts(definitions.set_index(ident) if ident else definitions)
     classifiers, chosen, warnings = {}, {}, {}
     cv = inner_cv(len(definitions))
     for scheme in schemes:
@@ -359,6 +360,9 @@ def classify_file(
 ) -> int:
     """Write proposals for every definition of ``source`` to ``out``, chunk by chunk.
 
+    A definition is read with its credited authors where ``source`` has an
+    ``authors`` column (:func:`coding.model.credit.credited_text`).
+
     A child process tokenizes the next chunks while this one classifies the
     current one; given a model file (or None, the bundled model), it is loaded
     while the child tokenizes the first chunks. Memory stays bounded by a few
@@ -381,7 +385,7 @@ def classify_file(
     """
 
     def proposals() -> Iterator[pd.DataFrame]:
-        chunks = read_texts(source, ("definition", "text"), chunksize)
+        chunks = read_texts(source, ("definition", "text"), chunksize, also=("authors",))
         with Ahead(chunks, _chunk_lemmas, inline_single=True) as lemmatized:
             fitted = model if isinstance(model, Model) else load_model(model)
             if codebook is not None:
@@ -392,7 +396,7 @@ def classify_file(
             gc.freeze()
             try:
                 for chunk, lemmas in progress(lemmatized):
-                    frame = fitted.propose(chunk["text"], lemmas=lemmas)
+                    frame = fitted.propose(credited_texts(chunk, "text"), lemmas=lemmas)
                     frame.insert(0, "id", chunk["id"].to_numpy())
                     yield frame
             finally:
@@ -406,4 +410,4 @@ def classify_file(
 
 def _chunk_lemmas(chunk: pd.DataFrame) -> list[str]:
     """The lemma strings of a chunk's texts, as the child of :func:`classify_file` makes them."""
-    return lemma_strings(chunk["text"].tolist())
+    return lemma_strings(credited_texts(chunk, "text").tolist())

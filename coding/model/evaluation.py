@@ -26,6 +26,7 @@ from coding.codebook import Codebook, load_codebook
 from coding.intervals import percentile_interval
 from coding.model.calibration import TemperatureScaled
 from coding.model.classifier import DefinitionClassifier
+from coding.model.credit import credited_texts
 
 PARAM_GRID: dict[str, list[Any]] = {
     "C": [1.0, 10.0, 100.0],
@@ -324,7 +325,7 @@ def evaluate(
         problem = learnable(definitions, scheme, MIN_DEFINITIONS + 1)
         if problem:
             raise ValueError(f"scheme {scheme!r} of codebook {codebook.concept!r}: {problem}")
-    X = definitions["definition"]
+    X = credited_texts(definitions)
     report: dict[str, dict[str, Any]] = {}
     for scheme in schemes:
         y = definitions[scheme]

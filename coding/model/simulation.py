@@ -22,6 +22,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from coding.codebook import Codebook
+from coding.model.credit import credited_texts
 from coding.model.learning import REFIT_PARAMS, fit_scheme
 from corpus.nlp import lemma_strings
 
@@ -124,7 +125,7 @@ def replay(
     check_replayable(definitions, codebook, scheme)
     ident = next((c for c in ("id", "key") if c in definitions), None)
     ids = definitions[ident].astype(str).tolist() if ident else list(map(str, definitions.index))
-    texts = pd.Series(definitions["definition"].astype(str).to_numpy(), index=ids)
+    texts = pd.Series(credited_texts(definitions).to_numpy(), index=ids)
     codes = pd.Series(definitions[scheme].astype(str).to_numpy(), index=ids)
     params = dict(params or REFIT_PARAMS)
     lemmas = lemma_strings(texts.tolist())
