@@ -32,6 +32,7 @@ from analysis.figures import save_plot
 from analysis.replay_figure import replay_curve
 from coding.codebook import load_codebook
 from coding.definitions import load_definitions
+from coding.model.credit import credited_texts
 from coding.model.evaluation import loo_predictions
 from coding.model.learning import REFIT_PARAMS, fixed_classifier
 from coding.model.simulation import MODELS, replay
@@ -156,7 +157,7 @@ def bound() -> None:
     for name, change in VARIANTS.items():
         row = {"variant": name}
         for label, frame in coded_sets().items():
-            texts = pd.Series(frame["definition"].to_numpy(), index=frame["id"])
+            texts = credited_texts(frame).set_axis(frame["id"])
             for scheme in SCHEMES:
                 codes = pd.Series(frame[scheme].to_numpy(), index=frame["id"])
                 model = fixed_classifier(book, scheme, REFIT_PARAMS | change)
