@@ -385,7 +385,10 @@ def classify_file(
     """
 
     def proposals() -> Iterator[pd.DataFrame]:
-        chunks = read_texts(source, ("definition", "text"), chunksize, also=("authors",))
+        chunks = (
+            chunk.assign(text=credited_texts(chunk, "text"))
+            for chunk in read_texts(source, ("definition", "text"), chunksize, also=("authors",))
+        )
         with Ahead(chunks, _chunk_lemmas, inline_single=True) as lemmatized:
             fitted = model if isinstance(model, Model) else load_model(model)
             if codebook is not None:
@@ -396,7 +399,7 @@ def classify_file(
             gc.freeze()
             try:
                 for chunk, lemmas in progress(lemmatized):
-                    frame = fitted.propose(credited_texts(chunk, "text"), lemmas=lemmas)
+                    frame = fitted.propose(chunk["text"], lemmas=lemmas)
                     frame.insert(0, "id", chunk["id"].to_numpy())
                     yield frame
             finally:
@@ -410,4 +413,4 @@ def classify_file(
 
 def _chunk_lemmas(chunk: pd.DataFrame) -> list[str]:
     """The lemma strings of a chunk's texts, as the child of :func:`classify_file` makes them."""
-    return lemma_strings(credited_texts(chunk, "text").tolist())
+    return lemma_strings(chunk["text"].tolist())
